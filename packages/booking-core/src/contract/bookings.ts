@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { InstantInput, InstantOutput } from './time.js';
+import { RoomId, RoomIdParam, RoomSchema } from './rooms.js';
+
+/** The longest slot a guest may hold; also bounds every overlap query (see the availability index). */
+export const MAX_BOOKING_MS = 24 * 60 * 60 * 1000;
+
+export const BOOKING_STATUSES = ['pending', 'confirmed', 'released', 'expired', 'cancelled'] as const;
+export const BookingStatusSchema = z.enum(BOOKING_STATUSES).meta({
+  id: 'BookingStatus',
+  description:
+    '`pending`: held until `expires_at`; `confirmed`; `released` by the guest; `expired`: the hold lapsed; `cancelled` after confirmation',
+});
+export type BookingStatus = z.infer<typeof BookingStatusSchema>;
+
+/** Opaque capability: whoever holds the id may act on the booking, so it is long and random. */
+export const BookingId = z.string().min(1).max(64).meta({ example: 'bk_3q2Zr9sX1vYkP0aLm4Tn8w' });
+
+export const GuestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    email: z.string().trim().max(254).pipe(z.email()),
+  })
+  .meta({ id: 'Guest' });
+export type Guest = z.infer<typeof GuestSchema>;
+
+export const BookingSchema = z
+  .object({
+    id: z.string(),
+    room_id: z.number().int(),
+    status: BookingStatusSchema,
+    start_date: InstantOutput,
+    end_date: InstantOutput,
+    created_at: InstantOutput,
+    expires_at: InstantOutput.nullable().meta({ description: 'When a pending hold lapses; null otherwise' }),
+    guest: GuestSchema,
+    room: RoomSchema,
+  })
+  .meta({ id: 'Booking' });
+export type Booking = z.infer<typeof BookingSchema>;
+
+/** A half-open interval [start_date, end_date) given on the wire. */
+function checkRange(range: { start_date: number; end_date: number }, ctx: z.RefinementCtx, maxMs?: number) {
+  if (range.end_date <= range.start_date) {
+    ctx.addIssue({ code: 'custom', path: ['end_date'], message: 'end_date must be after start_date' });
+  } else if (maxMs !== undefined && range.end_date - range.start_date > maxMs) {
+    ctx.addIssue({ code: 'custom', path: ['end_date'], message: 'A booking lasts at most 24 hours' });
+  }
+}
+
+export const AvailabilityInput = z
+  .object({ start_date: InstantInput, end_date: InstantInput })
+  .superRefine((range, ctx) => checkRange(range, ctx));
+export type AvailabilityInput = z.input<typeof AvailabilityInput>;
+export const AvailabilityOutput = z.object({ rooms: z.array(RoomSchema) });
+
+export const HoldInput = z
+  .object({
+    room_id: RoomId,
+    guest: GuestSchema,
+    start_date: InstantInput,
+    end_date: InstantInput,
+  })
+  .superRefine((range, ctx) => checkRange(range, ctx, MAX_BOOKING_MS));
+export type HoldInput = z.input<typeof HoldInput>;
+
+export const BookingRef = z.object({ booking_id: BookingId });
+export type BookingRef = z.input<typeof BookingRef>;
+
+export const BookingOutput = z.object({ booking: BookingSchema });
+
+export const LIST_LIMIT_MAX = 100;
+export const ListBookingsInput = z
+  .object({
+    status: BookingStatusSchema.optional(),
+    room_id: RoomIdParam.optional(),
+    from: InstantInput.optional().meta({ description: 'Bookings that end after this instant' }),
+    to: InstantInput.optional().meta({ description: 'Bookings that start before this instant' }),
+    cursor: z.string().max(200).optional().meta({ description: '`next_cursor` of the previous page' }),
+    limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(50),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from !== undefined && q.to !== undefined && q.to <= q.from) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+    }
+  });
+export type ListBookingsInput = z.input<typeof ListBookingsInput>;
+export const ListBookingsOutput = z.object({
+  bookings: z.array(BookingSchema),
+  next_cursor: z.string().nullable(),
+});
+
+// Parsed forms (times as epoch milliseconds), as the service receives them.
+export type AvailabilityQuery = z.output<typeof AvailabilityInput>;
+export type HoldRequest = z.output<typeof HoldInput>;
+export type ListBookingsQuery = z.output<typeof ListBookingsInput>;

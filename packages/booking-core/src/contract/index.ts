@@ -1,0 +1,8 @@
+/**
+ * The contract: every input, output and error of the booking API as zod schemas.
+ * This entry imports nothing but zod, so browsers and the SDK can ship it unchanged.
+ */
+export * from './errors.js';
+export * from './time.js';
+export * from './rooms.js';
+export * from './bookings.js';

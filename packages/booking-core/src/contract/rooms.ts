@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+const MAX_ROOM_ID = 2_147_483_647;
+
+/** A room id in a JSON body: a positive 32-bit integer, never a string or a boolean. */
+export const RoomId = z.number().int().positive().max(MAX_ROOM_ID);
+
+/** A room id in a path or query string, where every value arrives as text. */
+export const RoomIdParam = z.coerce.number().int().positive().max(MAX_ROOM_ID);
+
+export const RoomSchema = z
+  .object({
+    id: z.number().int().positive(),
+    name: z.string(),
+    description: z.string(),
+    price: z.number().meta({ description: 'Price per session, in the venue currency (exact to the cent)', example: 12.5 }),
+  })
+  .meta({ id: 'Room' });
+export type Room = z.infer<typeof RoomSchema>;
+
+export const ListRoomsInput = z.object({});
+export const ListRoomsOutput = z.object({ rooms: z.array(RoomSchema) });
+
+export const GetRoomInput = z.object({ room_id: RoomIdParam });
+export const GetRoomOutput = z.object({ room: RoomSchema });

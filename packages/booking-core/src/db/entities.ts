@@ -1,0 +1,52 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { BOOKING_STATUSES } from '../contract/bookings.js';
+
+// Times are stored as epoch milliseconds (64-bit integers): exact, zone-free, and cheap to
+// compare in the range predicates that guard against double booking.
+
+export const Room = defineEntity({
+  name: 'Room',
+  tableName: 'room',
+  properties: {
+    id: p.integer().primary().autoincrement(false),
+    name: p.string().length(200),
+    description: p.text(),
+    /** Money stays exact: integer cents, never a float. */
+    priceCents: p.integer(),
+  },
+});
+export type Room = InferEntity<typeof Room>;
+
+export const Guest = defineEntity({
+  name: 'Guest',
+  tableName: 'guest',
+  properties: {
+    id: p.integer().primary(),
+    /** The address as the guest last typed it. */
+    email: p.string().length(254),
+    /** Lower-cased address: one guest record per address, whatever its case. */
+    emailKey: p.string().length(254).unique(),
+    name: p.string().length(200),
+    createdAt: p.bigint('number'),
+  },
+});
+export type Guest = InferEntity<typeof Guest>;
+
+export const Booking = defineEntity({
+  name: 'Booking',
+  tableName: 'booking',
+  properties: {
+    id: p.string().primary().length(64),
+    room: () => p.manyToOne(Room).eager(),
+    guest: () => p.manyToOne(Guest).eager(),
+    status: p.enum([...BOOKING_STATUSES]),
+    startAt: p.bigint('number'),
+    endAt: p.bigint('number'),
+    createdAt: p.bigint('number'),
+    updatedAt: p.bigint('number'),
+    expiresAt: p.bigint('number').nullable(),
+  },
+});
+export type Booking = InferEntity<typeof Booking>;
+
+export const entities = [Room, Guest, Booking];

@@ -1,0 +1,4 @@
+export * from './entities.js';
+export * from './database-url.js';
+export * from './orm.js';
+export * from './migrate.js';

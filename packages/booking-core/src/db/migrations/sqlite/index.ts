@@ -1,0 +1,6 @@
+import { Migration20261123000000_initial } from './Migration20261123000000_initial.js';
+
+/** Listed explicitly (not discovered by glob) so compiled and source builds run the same set. */
+export const sqliteMigrations = [
+  { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
+];

@@ -1,0 +1,24 @@
+import type { Booking as BookingDto, Room as RoomDto } from '../contract/index.js';
+import { formatInstant } from '../contract/time.js';
+import { effectiveStatus } from '../domain/status.js';
+import type { Booking, Room } from '../db/entities.js';
+
+export function toRoomDto(room: Room): RoomDto {
+  return { id: room.id, name: room.name, description: room.description, price: room.priceCents / 100 };
+}
+
+/** The wire form of a booking as seen at `now`: a lapsed hold reads `expired`. */
+export function toBookingDto(booking: Booking, now: number): BookingDto {
+  const status = effectiveStatus(booking, now);
+  return {
+    id: booking.id,
+    room_id: booking.room.id,
+    status,
+    start_date: formatInstant(booking.startAt),
+    end_date: formatInstant(booking.endAt),
+    created_at: formatInstant(booking.createdAt),
+    expires_at: status === 'pending' && booking.expiresAt != null ? formatInstant(booking.expiresAt) : null,
+    guest: { name: booking.guest.name, email: booking.guest.email },
+    room: toRoomDto(booking.room),
+  };
+}
