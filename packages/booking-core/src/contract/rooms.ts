@@ -2,8 +2,12 @@ import { z } from 'zod';
 
 const MAX_ROOM_ID = 2_147_483_647;
 
-/** A room id in a JSON body: a positive 32-bit integer, never a string or a boolean. */
-export const RoomId = z.number().int().positive().max(MAX_ROOM_ID);
+/**
+ * A room id in a JSON body: a positive 32-bit integer, never a string or a boolean.
+ * The trailing pipe is deliberate: the REST adapter switches every plain number schema of an
+ * input to coercion (so "1" or true would pass as 1), but leaves a pipe alone.
+ */
+export const RoomId = z.number().int().positive().max(MAX_ROOM_ID).pipe(z.number());
 
 /** A room id in a path or query string, where every value arrives as text. */
 export const RoomIdParam = z.coerce.number().int().positive().max(MAX_ROOM_ID);

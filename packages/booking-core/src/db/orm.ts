@@ -19,7 +19,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     dbName: target.path,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: {
       afterCreate(conn: SqliteConnectionHandle, done: (err: Error | null, conn: unknown) => void) {
         conn.exec(SQLITE_PRAGMAS.join(';'), (err) => done(err, conn));

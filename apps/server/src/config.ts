@@ -1,0 +1,54 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parseDatabaseUrl, type DatabaseTarget } from '@escape-room/booking-core/db';
+
+/** The repository root: data/ lives there whether we run from src (tsx) or dist (node). */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function envSchema(baseDir: string) {
+  return z.object({
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .default('sqlite:data/escape-room.sqlite')
+      .transform((url, ctx): DatabaseTarget => {
+        const target = parseDatabaseUrl(url, baseDir);
+        if (typeof target === 'string') {
+          ctx.addIssue({ code: 'custom', message: target });
+          return z.NEVER;
+        }
+        return target;
+      }),
+    BOOKING_HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
+    ADMIN_API_KEY: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    ROOMS_FILE: z.string().default(`${REPO_ROOT}data/rooms.json`),
+  });
+}
+
+export type Config = z.output<ReturnType<typeof envSchema>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads the configuration once, at start-up. Relative SQLite paths resolve against the
+ * directory the command was started from (pnpm keeps it in INIT_CWD), else the repo root.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const baseDir = env.INIT_CWD ?? REPO_ROOT;
+  const result = envSchema(baseDir).safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,40 @@
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '@escape-room/booking-core/contract';
+
+/**
+ * The one table between HTTP statuses and the codes transports speak. Domain errors carry
+ * their own code (whose status the contract fixes); transport failures (bad JSON, unknown
+ * path, oversize body) only have a status, and get the generic code for it.
+ */
+const BY_STATUS: Record<number, { code: ErrorCode; trpc: TRPC_ERROR_CODE_KEY }> = {
+  400: { code: 'VALIDATION_ERROR', trpc: 'BAD_REQUEST' },
+  401: { code: 'UNAUTHORIZED', trpc: 'UNAUTHORIZED' },
+  403: { code: 'FORBIDDEN', trpc: 'FORBIDDEN' },
+  404: { code: 'NOT_FOUND', trpc: 'NOT_FOUND' },
+  405: { code: 'METHOD_NOT_ALLOWED', trpc: 'METHOD_NOT_SUPPORTED' },
+  409: { code: 'INVALID_STATE', trpc: 'CONFLICT' },
+  413: { code: 'PAYLOAD_TOO_LARGE', trpc: 'PAYLOAD_TOO_LARGE' },
+  415: { code: 'UNSUPPORTED_MEDIA_TYPE', trpc: 'UNSUPPORTED_MEDIA_TYPE' },
+  429: { code: 'RATE_LIMITED', trpc: 'TOO_MANY_REQUESTS' },
+  500: { code: 'INTERNAL_ERROR', trpc: 'INTERNAL_SERVER_ERROR' },
+  503: { code: 'SERVICE_UNAVAILABLE', trpc: 'SERVICE_UNAVAILABLE' },
+};
+
+export const INTERNAL_MESSAGE = 'Something went wrong on our side; the request may be retried';
+
+export function trpcCodeFor(code: ErrorCode): TRPC_ERROR_CODE_KEY {
+  return BY_STATUS[ERROR_STATUS[code]]?.trpc ?? 'INTERNAL_SERVER_ERROR';
+}
+
+/** The generic code for a bare HTTP status; unknown client errors read as validation errors. */
+export function codeForStatus(status: number): ErrorCode {
+  return BY_STATUS[status]?.code ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR');
+}
+
+export function statusFor(code: ErrorCode): number {
+  return ERROR_STATUS[code];
+}
+
+export function errorBody(code: ErrorCode, message: string, issues?: ErrorBody['issues']): ErrorBody {
+  return issues?.length ? { code, message, issues } : { code, message };
+}

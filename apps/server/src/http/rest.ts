@@ -1,0 +1,59 @@
+import type { FastifyPluginAsync, FastifyRequest, onRequestHookHandler, onSendHookHandler } from 'fastify';
+import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
+import type { ContextFactory } from '../trpc/context.js';
+import { procedureMeta } from '../trpc/procedure-meta.js';
+import { appRouter } from '../trpc/router.js';
+import { errorBody } from './errors.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { logProcedureError } from './procedure-errors.js';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * `curl -X PUT .../confirm` sends neither a body nor a Content-Type. The adapter would answer
+ * 415, so a request with no body at all is treated as an empty JSON one.
+ */
+const bodylessIsJson: onRequestHookHandler = (request, _reply, done) => {
+  const { headers } = request;
+  const noBody = headers['transfer-encoding'] === undefined && (headers['content-length'] ?? '0') === '0';
+  if (BODY_METHODS.has(request.method) && headers['content-type'] === undefined && noBody) {
+    headers['content-type'] = 'application/json';
+  }
+  done();
+};
+
+/**
+ * The adapter sends tRPC's error shape with tRPC's code; REST callers get the contract's
+ * body instead: `{ code, message, issues? }`, with the domain code the formatter put in `data`.
+ */
+const contractErrorBody: onSendHookHandler = async (_request, reply, payload) => {
+  if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
+  const parsed = JSON.parse(payload) as { data?: { code?: string; message?: string; issues?: [] } };
+  const data = parsed.data;
+  if (!data?.code) return payload;
+  return JSON.stringify(errorBody(data.code as never, data.message ?? '', data.issues));
+};
+
+export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = async (app, { makeContext }) => {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body.length === 0) return done(null, undefined);
+    return parseJson(request, body.toString(), done);
+  });
+  app.addHook('onRequest', bodylessIsJson);
+  app.addHook('onSend', contractErrorBody);
+
+  const document = buildOpenApiDocument();
+  app.get('/openapi.json', async () => document);
+
+  await app.register(fastifyTRPCOpenApiPlugin, {
+    router: appRouter,
+    createContext: ({ req }: { req: FastifyRequest }) => makeContext(req.headers.authorization),
+    responseMeta: ({ paths, errors }: { paths?: readonly string[]; errors: unknown[] }) => {
+      const status = errors.length === 0 && paths?.length === 1 ? procedureMeta.get(paths[0]!)?.successStatus : undefined;
+      return status ? { status } : {};
+    },
+    onError: logProcedureError,
+  });
+};

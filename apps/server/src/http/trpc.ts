@@ -1,0 +1,17 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import type { ContextFactory } from '../trpc/context.js';
+import { appRouter, type AppRouter } from '../trpc/router.js';
+import { logProcedureError } from './procedure-errors.js';
+
+export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = async (app, { makeContext }) => {
+  const options: FastifyTRPCPluginOptions<AppRouter> = {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req }) => makeContext(req.headers.authorization),
+      onError: logProcedureError,
+    },
+  };
+  await app.register(fastifyTRPCPlugin, options);
+};

@@ -1,0 +1,14 @@
+import { prepareDatabase } from './bootstrap.js';
+import { exitWithError } from './cli-errors.js';
+import { loadConfig } from './config.js';
+
+/** `pnpm db:migrate`: applies pending migrations and loads the rooms, then exits. */
+async function run(): Promise<void> {
+  const config = loadConfig();
+  const { db, appliedMigrations, seededRooms } = await prepareDatabase(config);
+  await db.close();
+  const applied = appliedMigrations.length ? appliedMigrations.join(', ') : 'none pending';
+  process.stdout.write(`Migrations applied: ${applied}\nRooms loaded: ${seededRooms}\n`);
+}
+
+run().catch(exitWithError);

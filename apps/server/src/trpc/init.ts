@@ -1,0 +1,64 @@
+import { TRPCError, initTRPC } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import type { ErrorCode } from '@escape-room/booking-core/contract';
+import { BookingError } from '@escape-room/booking-core/domain';
+import type { BookingService } from '@escape-room/booking-core/service';
+import { statusFor, trpcCodeFor } from '../http/errors.js';
+import { toErrorBody } from './error-shape.js';
+
+// 1. Context ------------------------------------------------------------------------------
+// Kept narrow on purpose: the SDK's types are inferred from the router, so nothing from
+// Fastify or the ORM may appear here.
+export interface Context {
+  service: BookingService;
+  /** Whether the caller presented a valid admin key. */
+  isAdmin: boolean;
+  /** Why the caller is not admin, for the 401 message. */
+  adminRefusal: string | null;
+}
+
+export interface Meta extends OpenApiMeta {
+  /** The contract's error codes this operation may answer; documented in OpenAPI. */
+  errors?: ErrorCode[];
+  /** The REST status of a success, when it is not 200 (a hold is 201 Created). */
+  successStatus?: number;
+}
+
+// 2. Initialisation -------------------------------------------------------------------------
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    // Never put stack traces in error shapes, whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const body = toErrorBody(error);
+      return {
+        message: body.message,
+        code: shape.code,
+        data: { ...body, httpStatus: statusFor(body.code), path: shape.data.path },
+      };
+    },
+  });
+
+export const router = t.router;
+
+// 3. Procedures -------------------------------------------------------------------------------
+/** Domain refusals become tRPC errors with the status their code carries in the contract. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  const cause = result.ok ? undefined : result.error.cause;
+  if (cause instanceof BookingError) {
+    throw new TRPCError({ code: trpcCodeFor(cause.code), message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
+
+export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.isAdmin) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.adminRefusal ?? 'An admin API key is required' });
+  }
+  return next();
+});

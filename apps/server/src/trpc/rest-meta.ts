@@ -1,0 +1,37 @@
+import { ERROR_STATUS, type ErrorCode } from '@escape-room/booking-core/contract';
+import type { Meta } from './init.js';
+
+interface RestOptions {
+  summary: string;
+  description?: string;
+  tag: 'Rooms' | 'Bookings' | 'Admin';
+  /** Error codes beyond the ones every operation may answer. */
+  errors?: ErrorCode[];
+  admin?: boolean;
+  successStatus?: number;
+}
+
+/**
+ * The REST face of a procedure: its path and method, and everything the OpenAPI document
+ * says about it. Admin operations are the only protected ones.
+ */
+export function rest(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: `/${string}`, options: RestOptions): Meta {
+  const errors: ErrorCode[] = [
+    'VALIDATION_ERROR',
+    ...(options.admin ? (['UNAUTHORIZED'] as const) : []),
+    ...(options.errors ?? []),
+  ];
+  return {
+    openapi: {
+      method,
+      path,
+      summary: options.summary,
+      description: options.description,
+      tags: [options.tag],
+      protect: options.admin === true,
+      errorResponses: [...new Set(errors.map((code) => ERROR_STATUS[code]))],
+    },
+    errors,
+    successStatus: options.successStatus,
+  };
+}

@@ -1,0 +1,16 @@
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { router } from './init.js';
+import { adminRouter } from './routers/admin.js';
+import { bookingsRouter } from './routers/bookings.js';
+import { roomsRouter } from './routers/rooms.js';
+
+/** The whole API. tRPC serves it at /trpc; REST and the OpenAPI document come from its meta. */
+export const appRouter = router({
+  rooms: roomsRouter,
+  bookings: bookingsRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HoldInput } from '../contract/bookings.js';
+import { ManualClock } from '../domain/clock.js';
+import { BookingError } from '../domain/errors.js';
+import type { Database } from '../db/orm.js';
+import { freshDatabase } from '../test-support/fresh-database.js';
+import { createBookingService, type BookingService } from './index.js';
+
+const T0 = Date.UTC(2030, 5, 1, 9, 0);
+const HOUR = 3_600_000;
+const HOLD_MS = 5 * 60_000;
+
+let db: Database;
+let dispose: () => Promise<void>;
+let clock: ManualClock;
+let service: BookingService;
+
+beforeEach(async () => {
+  ({ db, dispose } = await freshDatabase());
+  clock = new ManualClock(T0);
+  service = createBookingService({ db, clock, policy: { holdMs: HOLD_MS } });
+});
+afterEach(() => dispose());
+
+const iso = (ms: number) => new Date(ms).toISOString();
+function holdRequest(roomId: number, startOffsetHours: number, hours = 1, email = 'ada@example.com') {
+  return HoldInput.parse({
+    room_id: roomId,
+    guest: { name: 'Ada', email },
+    start_date: iso(T0 + startOffsetHours * HOUR),
+    end_date: iso(T0 + (startOffsetHours + hours) * HOUR),
+  });
+}
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  if (error instanceof BookingError) return error.code;
+  throw new Error(`expected a BookingError, got ${String(error)}`);
+}
+
+describe('rooms', () => {
+  it('lists the ten seeded rooms with exact prices', async () => {
+    const rooms = await service.listRooms();
+    expect(rooms).toHaveLength(10);
+    expect(rooms[1]).toEqual({ id: 2, name: 'Room 2', description: 'Escape room 2', price: 12.5 });
+  });
+
+  it('answers ROOM_NOT_FOUND for an unknown room', async () => {
+    expect(await codeOf(service.getRoom(999))).toBe('ROOM_NOT_FOUND');
+  });
+});
+
+describe('holds', () => {
+  it('creates a pending hold that expires after the hold length', async () => {
+    const booking = await service.placeHold(holdRequest(1, 24));
+    expect(booking).toMatchObject({ room_id: 1, status: 'pending', expires_at: iso(T0 + HOLD_MS) });
+    expect(booking.id).toMatch(/^bk_[A-Za-z0-9_-]{22}$/);
+    expect(await service.getBooking(booking.id)).toEqual(booking);
+  });
+
+  it('refuses an overlapping hold but allows a back-to-back one', async () => {
+    await service.placeHold(holdRequest(1, 24, 2));
+    expect(await codeOf(service.placeHold(holdRequest(1, 25)))).toBe('SLOT_UNAVAILABLE');
+    await expect(service.placeHold(holdRequest(1, 26))).resolves.toMatchObject({ status: 'pending' });
+    await expect(service.placeHold(holdRequest(2, 24))).resolves.toMatchObject({ status: 'pending' });
+  });
+
+  it('refuses a slot that starts now or in the past', async () => {
+    expect(await codeOf(service.placeHold(holdRequest(1, 0)))).toBe('VALIDATION_ERROR');
+  });
+
+  it('frees the slot the instant the hold lapses, and reads as expired', async () => {
+    const first = await service.placeHold(holdRequest(3, 24));
+    clock.set(T0 + HOLD_MS - 1);
+    expect(await codeOf(service.placeHold(holdRequest(3, 24)))).toBe('SLOT_UNAVAILABLE');
+    clock.set(T0 + HOLD_MS);
+    expect((await service.getBooking(first.id)).status).toBe('expired');
+    expect((await service.getBooking(first.id)).expires_at).toBeNull();
+    await expect(service.placeHold(holdRequest(3, 24))).resolves.toMatchObject({ status: 'pending' });
+    expect(await codeOf(service.confirmHold(first.id))).toBe('HOLD_EXPIRED');
+  });
+
+  it('keeps one guest record per address, whatever its case', async () => {
+    await service.placeHold(holdRequest(1, 24, 1, 'Ada@Example.com'));
+    await service.placeHold(holdRequest(2, 24, 1, 'ada@example.COM'));
+    const rows = await db.em.fork().getConnection().execute('select count(*) as n from guest');
+    expect(rows[0].n).toBe(1);
+  });
+});
+
+describe('confirm, release, cancel', () => {
+  it('confirms a live hold, which then blocks the slot for good', async () => {
+    const hold = await service.placeHold(holdRequest(1, 24));
+    const confirmed = await service.confirmHold(hold.id);
+    expect(confirmed).toMatchObject({ status: 'confirmed', expires_at: null });
+    clock.advance(HOLD_MS * 10);
+    expect((await service.getBooking(hold.id)).status).toBe('confirmed');
+    expect(await codeOf(service.placeHold(holdRequest(1, 24)))).toBe('SLOT_UNAVAILABLE');
+    expect(await codeOf(service.confirmHold(hold.id))).toBe('INVALID_STATE');
+  });
+
+  it('releases a hold and frees the slot at once', async () => {
+    const hold = await service.placeHold(holdRequest(1, 24));
+    expect(await service.releaseHold(hold.id)).toMatchObject({ status: 'released' });
+    await expect(service.placeHold(holdRequest(1, 24))).resolves.toMatchObject({ status: 'pending' });
+    expect(await codeOf(service.releaseHold(hold.id))).toBe('INVALID_STATE');
+  });
+
+  it('cancels a confirmed booking before it starts, not a pending one', async () => {
+    const hold = await service.placeHold(holdRequest(1, 24));
+    expect(await codeOf(service.cancelBooking(hold.id))).toBe('INVALID_STATE');
+    await service.confirmHold(hold.id);
+    expect(await service.cancelBooking(hold.id)).toMatchObject({ status: 'cancelled' });
+    await expect(service.placeHold(holdRequest(1, 24))).resolves.toMatchObject({ status: 'pending' });
+  });
+
+  it('answers BOOKING_NOT_FOUND for an unknown id', async () => {
+    expect(await codeOf(service.confirmHold('bk_nope'))).toBe('BOOKING_NOT_FOUND');
+    expect(await codeOf(service.getBooking('bk_nope'))).toBe('BOOKING_NOT_FOUND');
+  });
+
+  it('lets exactly one of a racing confirm and release win', async () => {
+    const hold = await service.placeHold(holdRequest(1, 24));
+    const results = await Promise.allSettled([service.confirmHold(hold.id), service.releaseHold(hold.id)]);
+    const winners = results.filter((r) => r.status === 'fulfilled');
+    expect(winners).toHaveLength(1);
+    const final = await service.getBooking(hold.id);
+    expect(final.status).toBe((winners[0] as PromiseFulfilledResult<{ status: string }>).value.status);
+  });
+});
+
+describe('availability', () => {
+  it('hides rooms with a confirmed booking or a live hold in the range, using the same rule as holds', async () => {
+    await service.confirmHold((await service.placeHold(holdRequest(1, 24))).id);
+    await service.placeHold(holdRequest(2, 24));
+    const range = { start_date: T0 + 24 * HOUR + 30 * 60_000, end_date: T0 + 26 * HOUR };
+    expect((await service.availableRooms(range)).map((r) => r.id)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    clock.advance(HOLD_MS);
+    expect((await service.availableRooms(range)).map((r) => r.id)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const after = { start_date: T0 + 25 * HOUR, end_date: T0 + 26 * HOUR };
+    expect(await service.availableRooms(after)).toHaveLength(10);
+  });
+});
+
+describe('the database guard', () => {
+  it('refuses an overlapping live booking inserted behind the service', async () => {
+    const hold = await service.placeHold(holdRequest(1, 24));
+    const conn = db.em.fork().getConnection();
+    const insert = (id: string, status: string, expiresAt: number | null, createdAt = T0) =>
+      conn.execute(
+        `insert into booking (id, room_id, guest_id, status, start_at, end_at, created_at, updated_at, expires_at)
+         values (?, 1, 1, ?, ?, ?, ?, ?, ?)`,
+        [id, status, T0 + 24.5 * HOUR, T0 + 25.5 * HOUR, createdAt, createdAt, expiresAt],
+      );
+    await expect(insert('bk_sneaky', 'confirmed', null)).rejects.toThrow(/SLOT_UNAVAILABLE/);
+    await expect(insert('bk_sneaky2', 'pending', T0 + HOLD_MS)).rejects.toThrow(/SLOT_UNAVAILABLE/);
+    // Once the hold has lapsed at the writer's clock, the same row goes in.
+    await insert('bk_later', 'confirmed', null, T0 + HOLD_MS);
+    expect((await service.getBooking(hold.id)).status).toBe('pending');
+  });
+});
+
+describe('admin listing', () => {
+  it('filters by status, room and range and follows the cursor', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await service.placeHold(holdRequest(1, 24 + i))).id);
+    await service.confirmHold(ids[0]!);
+    await service.placeHold(holdRequest(2, 24));
+
+    const page1 = await service.listBookings({ room_id: 1, limit: 2 });
+    expect(page1.bookings.map((b) => b.id)).toEqual(ids.slice(0, 2));
+    const page2 = await service.listBookings({ room_id: 1, limit: 2, cursor: page1.next_cursor! });
+    const page3 = await service.listBookings({ room_id: 1, limit: 2, cursor: page2.next_cursor! });
+    expect([...page2.bookings, ...page3.bookings].map((b) => b.id)).toEqual(ids.slice(2));
+    expect(page3.next_cursor).toBeNull();
+
+    expect((await service.listBookings({ status: 'confirmed', limit: 50 })).bookings.map((b) => b.id)).toEqual([ids[0]]);
+    clock.advance(HOLD_MS);
+    expect((await service.listBookings({ status: 'expired', limit: 50 })).bookings).toHaveLength(5);
+    expect((await service.listBookings({ status: 'pending', limit: 50 })).bookings).toHaveLength(0);
+    const ranged = await service.listBookings({ from: T0 + 25 * HOUR, to: T0 + 27 * HOUR, limit: 50 });
+    expect(ranged.bookings.map((b) => b.id)).toEqual([ids[1], ids[2]]);
+    expect(await codeOf(service.listBookings({ cursor: 'garbage', limit: 5 }))).toBe('VALIDATION_ERROR');
+  });
+});

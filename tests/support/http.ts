@@ -1,0 +1,37 @@
+export interface JsonResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+interface RequestOptions {
+  /** A value to send as JSON, or a raw string sent as is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One real HTTP request; the body is parsed as JSON when the server says it is JSON. */
+export async function call<T = any>(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body: string | undefined;
+  if (typeof options.body === 'string') body = options.body;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  const isJson = response.headers.get('content-type')?.includes('application/json');
+  return { status: response.status, headers: response.headers, body: (isJson ? JSON.parse(text) : text) as T };
+}
+
+const HOUR = 3_600_000;
+/** A one-hour slot starting `hoursAhead` hours from now, on a whole hour so tests can reason about it. */
+export function slot(hoursAhead: number, hours = 1): { start_date: string; end_date: string } {
+  const base = Math.ceil(Date.now() / HOUR) * HOUR + hoursAhead * HOUR;
+  return { start_date: new Date(base).toISOString(), end_date: new Date(base + hours * HOUR).toISOString() };
+}
+
+export function holdBody(roomId: number, hoursAhead: number, email = 'ada@example.com') {
+  return { room_id: roomId, guest: { name: 'Ada Lovelace', email }, ...slot(hoursAhead) };
+}
