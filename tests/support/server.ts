@@ -43,7 +43,8 @@ export function runScript(script: string, env: Record<string, string>): Promise<
  */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const child = spawn(process.execPath, [join(SERVER_DIR, 'dist', 'main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ADMIN_API_KEY: TEST_ADMIN_KEY, ...env },
+    // LOG_LEVEL stays at info: the port is read from the listening line.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEY: TEST_ADMIN_KEY, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

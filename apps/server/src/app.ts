@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { BookingService } from '@escape-room/booking-core/service';
 import type { Config } from './config.js';
 import { docs } from './http/docs.js';
-import { registerErrorHandling } from './http/error-handling.js';
+import { answerClientError, registerErrorHandling } from './http/error-handling.js';
 import { health } from './http/health.js';
 import { REST_PREFIX } from './http/openapi.js';
 import { restApi } from './http/rest.js';
@@ -31,6 +31,7 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
     },
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
     // tRPC batches put several procedure names in one path segment.
     routerOptions: { maxParamLength: 500 },
   });

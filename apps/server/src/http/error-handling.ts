@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { INTERNAL_MESSAGE, codeForStatus, errorBody, statusFor } from './errors.js';
 
@@ -31,4 +32,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const path = request.url.split('?')[0]?.slice(0, 200);
     return reply.status(404).send(errorBody('NOT_FOUND', `Nothing is served at ${request.method} ${path}`));
   });
+}
+
+/**
+ * Requests Node's HTTP parser rejects (a URL or headers over its limit, broken framing) never
+ * reach Fastify's routes; they still get a JSON error body, then the connection closes.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return;
+  const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'VALIDATION_ERROR';
+  const message = code === 'HEADERS_TOO_LARGE' ? 'The URL or headers are too large' : 'The request is not valid HTTP';
+  const status = statusFor(code);
+  const body = JSON.stringify(errorBody(code, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${code}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, holdBody } from './support/http.js';
+import { startServer, tempDatabase, type RunningServer } from './support/server.js';
+
+let server: RunningServer;
+let db: Awaited<ReturnType<typeof tempDatabase>>;
+const api = (method: string, path: string, options?: Parameters<typeof call>[3]) => call(server.url, method, `/api/v1${path}`, options);
+
+// 0.02 minutes = 1.2 s: a real hold lapsing in a real server, driven only by configuration.
+const HOLD_MINUTES = 0.02;
+
+beforeAll(async () => {
+  db = await tempDatabase();
+  server = await startServer({ DATABASE_URL: db.url, BOOKING_HOLD_MINUTES: String(HOLD_MINUTES) });
+});
+afterAll(async () => {
+  await server?.stop();
+  await db?.dispose();
+});
+
+/** Waits until the server's clock has passed `instant` (polling, not a fixed sleep). */
+async function waitUntilPast(instant: string): Promise<void> {
+  while (Date.now() <= Date.parse(instant) + 5) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+describe('a hold with a short BOOKING_HOLD_MINUTES', () => {
+  it('expires on its own: reads expired, frees the slot, refuses confirm and release', async () => {
+    const hold = (await api('POST', '/bookings', { body: holdBody(1, 24) })).body.booking;
+    expect(Date.parse(hold.expires_at) - Date.parse(hold.created_at)).toBe(HOLD_MINUTES * 60_000);
+    expect((await api('POST', '/bookings', { body: holdBody(1, 24, 'bob@example.com') })).status).toBe(409);
+
+    await waitUntilPast(hold.expires_at);
+
+    const read = (await api('GET', `/bookings/${hold.id}`)).body.booking;
+    expect(read).toMatchObject({ status: 'expired', expires_at: null });
+    for (const [method, path] of [['PUT', 'confirm'], ['DELETE', 'release']] as const) {
+      const response = await api(method, `/bookings/${hold.id}/${path}`);
+      expect(response.status).toBe(409);
+      expect(response.body.code).toBe('HOLD_EXPIRED');
+    }
+    const range = holdBody(1, 24);
+    const free = await api('GET', `/availability?start_date=${range.start_date}&end_date=${range.end_date}`);
+    expect(free.body.rooms.map((r: { id: number }) => r.id)).toContain(1);
+    expect((await api('POST', '/bookings', { body: holdBody(1, 24, 'bob@example.com') })).status).toBe(201);
+  });
+});
