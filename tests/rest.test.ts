@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, holdBody, slot } from './support/http.js';
 import { TEST_ADMIN_KEY, startServer, tempDatabase, type RunningServer } from './support/server.js';
 
+const run = promisify(execFile);
 let server: RunningServer;
 let db: Awaited<ReturnType<typeof tempDatabase>>;
 const api = (method: string, path: string, options?: Parameters<typeof call>[3]) => call(server.url, method, `/api/v1${path}`, options);
@@ -48,10 +51,11 @@ describe('the booking lifecycle over REST', () => {
 
     expect((await api('GET', `/bookings/${booking.id}`)).body.booking).toEqual(booking);
 
-    // Exactly what `curl -X PUT URL` sends: no body, no Content-Type.
-    const confirmed = await fetch(`${server.url}/api/v1/bookings/${booking.id}/confirm`, { method: 'PUT' });
-    expect(confirmed.status).toBe(200);
-    expect((await confirmed.json()).booking).toMatchObject({ status: 'confirmed', expires_at: null });
+    // The real `curl -X PUT URL`: no body, no Content-Type, no Content-Length.
+    const { stdout } = await run('curl', ['-s', '-X', 'PUT', '-w', '\n%{http_code}', `${server.url}/api/v1/bookings/${booking.id}/confirm`]);
+    const [confirmedBody, confirmedStatus] = stdout.split('\n');
+    expect(confirmedStatus).toBe('200');
+    expect(JSON.parse(confirmedBody!).booking).toMatchObject({ status: 'confirmed', expires_at: null });
 
     const again = await api('PUT', `/bookings/${booking.id}/confirm`, { body: {} });
     expect(again.status).toBe(409);

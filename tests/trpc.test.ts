@@ -58,11 +58,11 @@ describe('tRPC procedures', () => {
     expect(data).toMatchObject({ code: 'SLOT_UNAVAILABLE', httpStatus: 409 });
     expect(JSON.stringify(data)).not.toMatch(/stack|node_modules/);
 
-    const invalid = await trpc.bookings.hold
+    const invalid = (await trpc.bookings.hold
       .mutate({ ...holdBody(2, 31), guest: { name: '', email: 'nope' } })
-      .catch((e: TRPCClientError<AppRouter>) => e);
+      .catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
     expect(invalid.data?.code).toBe('VALIDATION_ERROR');
-    expect(invalid.data?.issues?.map((i) => i.path).sort()).toEqual(['guest.email', 'guest.name']);
+    expect(invalid.data?.issues?.map((issue) => issue.path).sort()).toEqual(['guest.email', 'guest.name']);
     expect(first.booking.room_id).toBe(2);
   });
 

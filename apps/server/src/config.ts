@@ -13,7 +13,7 @@ function envSchema(baseDir: string) {
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: z
       .string()
-      .default('sqlite:data/escape-room.sqlite')
+      .default(`sqlite:${REPO_ROOT}data/escape-room.sqlite`)
       .transform((url, ctx): DatabaseTarget => {
         const target = parseDatabaseUrl(url, baseDir);
         if (typeof target === 'string') {
@@ -40,8 +40,9 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads the configuration once, at start-up. Relative SQLite paths resolve against the
- * directory the command was started from (pnpm keeps it in INIT_CWD), else the repo root.
+ * Reads the configuration once, at start-up. The default database lives in the repo's data/;
+ * a relative SQLite path you give resolves against the directory you ran the command from
+ * (pnpm keeps it in INIT_CWD, since scripts run inside the package), else the repo root.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const baseDir = env.INIT_CWD ?? REPO_ROOT;

@@ -83,7 +83,7 @@ describe('holds', () => {
     await service.placeHold(holdRequest(1, 24, 1, 'Ada@Example.com'));
     await service.placeHold(holdRequest(2, 24, 1, 'ada@example.COM'));
     const rows = await db.em.fork().getConnection().execute('select count(*) as n from guest');
-    expect(rows[0].n).toBe(1);
+    expect(rows[0]?.n).toBe(1);
   });
 });
 
