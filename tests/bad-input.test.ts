@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useServer } from './support/use-server.js';
 import { call, holdBody, type JsonResponse } from './support/http.js';
-import { TEST_ADMIN_KEY, startServer, tempDatabase, type RunningServer } from './support/server.js';
+import { TEST_ADMIN_KEY } from './support/server.js';
 
-let server: RunningServer;
-let db: Awaited<ReturnType<typeof tempDatabase>>;
-const api = (method: string, path: string, options?: Parameters<typeof call>[3]) => call(server.url, method, `/api/v1${path}`, options);
-
-beforeAll(async () => {
-  db = await tempDatabase();
-  server = await startServer({ DATABASE_URL: db.url });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.dispose();
-});
+const ctx = useServer();
+const { api } = ctx;
 
 function expectClientError(response: JsonResponse, status: number, code: string, label: string) {
   expect(response.status, label).toBe(status);
@@ -97,10 +88,10 @@ describe('bad input gets a clear JSON 4xx and changes nothing', () => {
   });
 
   it('after all of it the server is healthy and holds no booking', async () => {
-    expect((await call(server.url, 'GET', '/healthz')).status).toBe(200);
+    expect((await call(ctx.url, 'GET', '/healthz')).status).toBe(200);
     const listed = await api('GET', '/bookings', { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
     expect(listed.body.bookings).toEqual([]);
-    expect(server.logs.some((line) => /"level":50/.test(line))).toBe(false);
+    expect(ctx.server.logs.some((line) => /"level":50/.test(line))).toBe(false);
     expect((await api('POST', '/bookings', { body: valid })).status).toBe(201);
   });
 });

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useServer } from './support/use-server.js';
 import { call, holdBody } from './support/http.js';
-import { startServer, tempDatabase, type RunningServer } from './support/server.js';
-
-let server: RunningServer;
-let db: Awaited<ReturnType<typeof tempDatabase>>;
-const api = (method: string, path: string, options?: Parameters<typeof call>[3]) => call(server.url, method, `/api/v1${path}`, options);
 
 // 0.02 minutes = 1.2 s: a real hold lapsing in a real server, driven only by configuration.
 const HOLD_MINUTES = 0.02;
 
-beforeAll(async () => {
-  db = await tempDatabase();
-  server = await startServer({ DATABASE_URL: db.url, BOOKING_HOLD_MINUTES: String(HOLD_MINUTES) });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.dispose();
-});
+const ctx = useServer({ BOOKING_HOLD_MINUTES: String(HOLD_MINUTES) });
+const { api } = ctx;
 
 /** Waits until the server's clock has passed `instant` (polling, not a fixed sleep). */
 async function waitUntilPast(instant: string): Promise<void> {

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ADMIN_KEY, startServer, tempDatabase, type RunningServer } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import { useServer } from './support/use-server.js';
+import { TEST_ADMIN_KEY } from './support/server.js';
 import { call, holdBody } from './support/http.js';
 
-let server: RunningServer;
-let db: Awaited<ReturnType<typeof tempDatabase>>;
-const api = (method: string, path: string, options?: Parameters<typeof call>[3]) => call(server.url, method, `/api/v1${path}`, options);
-
-beforeAll(async () => {
-  db = await tempDatabase();
-  server = await startServer({ DATABASE_URL: db.url });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.dispose();
-});
+const ctx = useServer();
+const { api } = ctx;
 
 describe('races on one slot', () => {
   it('50 parallel holds for one slot give exactly one 201 and 49 409s', async () => {

@@ -1,23 +1,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useServer } from './support/use-server.js';
 import { call, holdBody, slot } from './support/http.js';
-import { TEST_ADMIN_KEY, startServer, tempDatabase, type RunningServer } from './support/server.js';
+import { TEST_ADMIN_KEY } from './support/server.js';
 
 const run = promisify(execFile);
-let server: RunningServer;
-let db: Awaited<ReturnType<typeof tempDatabase>>;
-const api = (method: string, path: string, options?: Parameters<typeof call>[3]) => call(server.url, method, `/api/v1${path}`, options);
+const ctx = useServer();
+const { api } = ctx;
 const admin = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
-
-beforeAll(async () => {
-  db = await tempDatabase();
-  server = await startServer({ DATABASE_URL: db.url });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.dispose();
-});
 
 describe('rooms', () => {
   it('GET /rooms lists the ten rooms of data/rooms.json', async () => {
@@ -52,7 +43,7 @@ describe('the booking lifecycle over REST', () => {
     expect((await api('GET', `/bookings/${booking.id}`)).body.booking).toEqual(booking);
 
     // The real `curl -X PUT URL`: no body, no Content-Type, no Content-Length.
-    const { stdout } = await run('curl', ['-s', '-X', 'PUT', '-w', '\n%{http_code}', `${server.url}/api/v1/bookings/${booking.id}/confirm`]);
+    const { stdout } = await run('curl', ['-s', '-X', 'PUT', '-w', '\n%{http_code}', `${ctx.url}/api/v1/bookings/${booking.id}/confirm`]);
     const [confirmedBody, confirmedStatus] = stdout.split('\n');
     expect(confirmedStatus).toBe('200');
     expect(JSON.parse(confirmedBody!).booking).toMatchObject({ status: 'confirmed', expires_at: null });
@@ -204,23 +195,23 @@ describe('the API surface', () => {
 
   it('answers unknown paths with a JSON 404 NOT_FOUND', async () => {
     for (const path of ['/api/v1/nothing', '/nothing', '/api/v2/rooms']) {
-      const response = await call(server.url, 'GET', path);
+      const response = await call(ctx.url, 'GET', path);
       expect(response.status, path).toBe(404);
       expect(response.body.code).toBe('NOT_FOUND');
     }
   });
 
   it('reports health with database reachability', async () => {
-    const { status, body } = await call(server.url, 'GET', '/healthz');
+    const { status, body } = await call(ctx.url, 'GET', '/healthz');
     expect(status).toBe(200);
     expect(body).toEqual({ status: 'ok', database: 'reachable' });
   });
 
   it('serves the API reference page and its assets locally', async () => {
-    const page = await call(server.url, 'GET', '/docs');
+    const page = await call(ctx.url, 'GET', '/docs');
     expect(page.status).toBe(200);
     expect(page.body).toContain('/docs/assets/swagger-ui-bundle.js');
-    const bundle = await fetch(`${server.url}/docs/assets/swagger-ui-bundle.js`);
+    const bundle = await fetch(`${ctx.url}/docs/assets/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);
     expect((await bundle.text()).length).toBeGreaterThan(100_000);
   });

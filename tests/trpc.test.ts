@@ -1,23 +1,15 @@
 import { TRPCClientError, createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import type { AppRouter } from '@escape-room/server/router';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useServer } from './support/use-server.js';
 import { holdBody, slot } from './support/http.js';
-import { TEST_ADMIN_KEY, startServer, tempDatabase, type RunningServer } from './support/server.js';
+import { TEST_ADMIN_KEY } from './support/server.js';
 
-let server: RunningServer;
-let db: Awaited<ReturnType<typeof tempDatabase>>;
-
-beforeAll(async () => {
-  db = await tempDatabase();
-  server = await startServer({ DATABASE_URL: db.url });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.dispose();
-});
+const ctx = useServer();
+const { api } = ctx;
 
 const client = (headers: Record<string, string> = {}) =>
-  createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc`, headers })] });
+  createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${ctx.url}/trpc`, headers })] });
 
 /** The contract's code, as a tRPC client sees it in `error.data`. */
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
@@ -50,7 +42,7 @@ describe('tRPC procedures', () => {
   });
 
   it('carry the contract code, status and field issues in error.data, never a stack', async () => {
-    const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${server.url}/trpc` })] });
+    const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${ctx.url}/trpc` })] });
     const first = await trpc.bookings.hold.mutate(holdBody(2, 30));
     const error = await trpc.bookings.hold.mutate(holdBody(2, 30)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
