@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { BookingService } from '@escape-room/booking-core/service';
+import type { BookingApi } from '@escape-room/booking-core/service';
 import type { Config } from './config.js';
 import { docs } from './http/docs.js';
 import { answerClientError, registerErrorHandling } from './http/error-handling.js';
@@ -12,7 +12,7 @@ import { contextFactory } from './trpc/context.js';
 
 export interface ServerDeps {
   config: Pick<Config, 'ADMIN_API_KEY' | 'LOG_LEVEL'>;
-  service: BookingService;
+  service: BookingApi;
   pingDatabase: () => Promise<void>;
 }
 

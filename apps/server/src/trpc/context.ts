@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { BookingService } from '@escape-room/booking-core/service';
+import type { BookingApi } from '@escape-room/booking-core/service';
 import type { Context } from './init.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -8,7 +8,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * Builds the per-request context from the Authorization header. Keys are compared as
  * SHA-256 digests with timingSafeEqual, so neither length nor content leaks through timing.
  */
-export function contextFactory(service: BookingService, adminApiKey: string | undefined) {
+export function contextFactory(service: BookingApi, adminApiKey: string | undefined) {
   const expected = adminApiKey ? digest(adminApiKey) : null;
   return (authorization: string | undefined): Context => {
     if (!expected) {

@@ -1,8 +1,7 @@
 import { TRPCError, initTRPC } from '@trpc/server';
-import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { ErrorCode } from '@escape-room/booking-core/contract';
 import { BookingError } from '@escape-room/booking-core/domain';
-import type { BookingService } from '@escape-room/booking-core/service';
+import type { BookingApi } from '@escape-room/booking-core/service';
 import { statusFor, trpcCodeFor } from '../http/errors.js';
 import { toErrorBody } from './error-shape.js';
 
@@ -10,19 +9,33 @@ import { toErrorBody } from './error-shape.js';
 // Kept narrow on purpose: the SDK's types are inferred from the router, so nothing from
 // Fastify or the ORM may appear here.
 export interface Context {
-  service: BookingService;
+  service: BookingApi;
   /** Whether the caller presented a valid admin key. */
   isAdmin: boolean;
   /** Why the caller is not admin, for the 401 message. */
   adminRefusal: string | null;
 }
 
-export interface Meta extends OpenApiMeta {
+/**
+ * What a procedure says about its REST face. `openapi` is the subset of trpc-to-openapi's
+ * meta we use, restated here (and checked against it in rest-meta.ts) so the router type,
+ * which the SDK ships, does not depend on the adapter's types.
+ */
+export type Meta = {
+  openapi?: {
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+    path: `/${string}`;
+    summary?: string;
+    description?: string;
+    tags?: string[];
+    protect?: boolean;
+    errorResponses?: number[];
+  };
   /** The contract's error codes this operation may answer; documented in OpenAPI. */
   errors?: ErrorCode[];
   /** The REST status of a success, when it is not 200 (a hold is 201 Created). */
   successStatus?: number;
-}
+};
 
 // 2. Initialisation -------------------------------------------------------------------------
 const t = initTRPC

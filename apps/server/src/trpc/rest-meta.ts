@@ -1,3 +1,4 @@
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ERROR_STATUS, type ErrorCode } from '@escape-room/booking-core/contract';
 import type { Meta } from './init.js';
 
@@ -21,16 +22,17 @@ export function rest(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: `/${string
     ...(options.admin ? (['UNAUTHORIZED'] as const) : []),
     ...(options.errors ?? []),
   ];
+  const openapi = {
+    method,
+    path,
+    summary: options.summary,
+    description: options.description,
+    tags: [options.tag],
+    protect: options.admin === true,
+    errorResponses: [...new Set(errors.map((code) => ERROR_STATUS[code]))],
+  } satisfies NonNullable<Meta['openapi']> & NonNullable<OpenApiMeta['openapi']>;
   return {
-    openapi: {
-      method,
-      path,
-      summary: options.summary,
-      description: options.description,
-      tags: [options.tag],
-      protect: options.admin === true,
-      errorResponses: [...new Set(errors.map((code) => ERROR_STATUS[code]))],
-    },
+    openapi,
     errors,
     successStatus: options.successStatus,
   };

@@ -1,15 +1,11 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { BookingStatus, ListBookingsQuery } from '../contract/index.js';
-import type { Booking as BookingDto } from '../contract/index.js';
 import { BookingError } from '../domain/errors.js';
 import { Booking } from '../db/entities.js';
+import type { BookingPage } from './api.js';
 import type { ServiceDeps } from './deps.js';
 import { toBookingDto } from './serialize.js';
 
-export interface BookingPage {
-  bookings: BookingDto[];
-  next_cursor: string | null;
-}
 
 /** The stored rows that read as `status` at `now` (pending and expired split on the hold's expiry). */
 function readsAs(status: BookingStatus, now: number): FilterQuery<Booking> {

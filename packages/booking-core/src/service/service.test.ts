@@ -4,7 +4,7 @@ import { ManualClock } from '../domain/clock.js';
 import { BookingError } from '../domain/errors.js';
 import type { Database } from '../db/orm.js';
 import { freshDatabase } from '../test-support/fresh-database.js';
-import { createBookingService, type BookingService } from './index.js';
+import { createBookingService, type BookingApi } from './index.js';
 
 const T0 = Date.UTC(2030, 5, 1, 9, 0);
 const HOUR = 3_600_000;
@@ -13,7 +13,7 @@ const HOLD_MS = 5 * 60_000;
 let db: Database;
 let dispose: () => Promise<void>;
 let clock: ManualClock;
-let service: BookingService;
+let service: BookingApi;
 
 beforeEach(async () => {
   ({ db, dispose } = await freshDatabase());

@@ -1,0 +1,28 @@
+import type {
+  AvailabilityQuery,
+  Booking,
+  HoldRequest,
+  ListBookingsQuery,
+  Room,
+} from '../contract/index.js';
+
+export interface BookingPage {
+  bookings: Booking[];
+  next_cursor: string | null;
+}
+
+/**
+ * The use cases as transports see them, in contract types only. Written out (rather than
+ * inferred from the implementation) so that nothing of the ORM reaches a client's types.
+ */
+export interface BookingApi {
+  listRooms(): Promise<Room[]>;
+  getRoom(roomId: number): Promise<Room>;
+  availableRooms(query: AvailabilityQuery): Promise<Room[]>;
+  placeHold(request: HoldRequest): Promise<Booking>;
+  getBooking(bookingId: string): Promise<Booking>;
+  confirmHold(bookingId: string): Promise<Booking>;
+  releaseHold(bookingId: string): Promise<Booking>;
+  cancelBooking(bookingId: string): Promise<Booking>;
+  listBookings(query: ListBookingsQuery): Promise<BookingPage>;
+}
