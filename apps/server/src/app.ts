@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { BookingApi } from '@escape-room/booking-core/service';
+import type { BookingApi } from '@escape-room/booking-core/api';
 import type { Config } from './config.js';
 import { docs } from './http/docs.js';
 import { answerClientError, registerErrorHandling } from './http/error-handling.js';

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { BookingApi } from '@escape-room/booking-core/service';
+import type { BookingApi } from '@escape-room/booking-core/api';
 import type { Context } from './init.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();

@@ -1,7 +1,7 @@
 import { TRPCError, initTRPC } from '@trpc/server';
 import type { ErrorCode } from '@escape-room/booking-core/contract';
 import { BookingError } from '@escape-room/booking-core/domain';
-import type { BookingApi } from '@escape-room/booking-core/service';
+import type { BookingApi } from '@escape-room/booking-core/api';
 import { statusFor, trpcCodeFor } from '../http/errors.js';
 import { toErrorBody } from './error-shape.js';
 

@@ -1,0 +1,18 @@
+import { defineConfig } from 'tsup';
+
+// The contract's schemas and the router's type live in workspace packages that are never
+// published, so both are bundled in: the code of the contract, and the types of both.
+const workspace = /^@escape-room\//;
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  target: 'es2022',
+  platform: 'neutral',
+  dts: { resolve: [workspace] },
+  noExternal: [workspace],
+  external: ['@trpc/client', '@trpc/server', 'zod'],
+  sourcemap: true,
+  clean: true,
+  treeshake: true,
+});
