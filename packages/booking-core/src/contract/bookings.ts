@@ -18,16 +18,16 @@ export const BookingId = z.string().min(1).max(64).meta({ example: 'bk_3q2Zr9sX1
 
 export const GuestSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
-    email: z.string().trim().max(254).pipe(z.email()),
+    name: z.string().trim().min(1).max(200).meta({ example: 'Ada Lovelace' }),
+    email: z.string().trim().max(254).pipe(z.email()).meta({ example: 'ada@example.com' }),
   })
   .meta({ id: 'Guest' });
 export type Guest = z.infer<typeof GuestSchema>;
 
 export const BookingSchema = z
   .object({
-    id: z.string(),
-    room_id: z.number().int(),
+    id: z.string().meta({ example: 'bk_3q2Zr9sX1vYkP0aLm4Tn8w' }),
+    room_id: z.number().int().meta({ example: 2 }),
     status: BookingStatusSchema,
     start_date: InstantOutput,
     end_date: InstantOutput,

@@ -7,16 +7,16 @@ const MAX_ROOM_ID = 2_147_483_647;
  * The trailing pipe is deliberate: the REST adapter switches every plain number schema of an
  * input to coercion (so "1" or true would pass as 1), but leaves a pipe alone.
  */
-export const RoomId = z.number().int().positive().max(MAX_ROOM_ID).pipe(z.number());
+export const RoomId = z.number().int().positive().max(MAX_ROOM_ID).pipe(z.number()).meta({ example: 2 });
 
 /** A room id in a path or query string, where every value arrives as text. */
 export const RoomIdParam = z.coerce.number().int().positive().max(MAX_ROOM_ID);
 
 export const RoomSchema = z
   .object({
-    id: z.number().int().positive(),
-    name: z.string(),
-    description: z.string(),
+    id: z.number().int().positive().meta({ example: 2 }),
+    name: z.string().meta({ example: 'Room 2' }),
+    description: z.string().meta({ example: 'Escape room 2' }),
     price: z.number().meta({ description: 'Price per session, in the venue currency (exact to the cent)', example: 12.5 }),
   })
   .meta({ id: 'Room' });
