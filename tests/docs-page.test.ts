@@ -41,7 +41,7 @@ describe('the API reference page in a real browser', () => {
       ['DELETE', '/bookings/{booking_id}/release'],
       ['DELETE', '/bookings/{booking_id}/cancel'],
       ['GET', '/bookings'],
-    ]) {
+    ] as const) {
       expect(flat.some((text) => text.includes(method) && text.includes(path)), `${method} ${path}`).toBe(true);
     }
     await expect(page.locator('.info .title').innerText()).resolves.toContain('Escape-room booking API');
