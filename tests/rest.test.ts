@@ -183,12 +183,14 @@ describe('the API surface', () => {
       '/bookings/{booking_id}',
       '/bookings/{booking_id}/cancel',
       '/bookings/{booking_id}/confirm',
+      '/bookings/{booking_id}/extend',
       '/bookings/{booking_id}/release',
       '/rooms',
       '/rooms/{room_id}',
     ]);
     expect(body.paths['/bookings'].post.responses['201']).toBeDefined();
     expect(body.paths['/bookings'].post.responses['409'].description).toContain('SLOT_UNAVAILABLE');
+    expect(body.paths['/bookings'].post.parameters.map((p: { name: string }) => p.name)).toContain('idempotency-key');
     expect(body.paths['/bookings'].get.security).toBeDefined();
     expect(body.components.schemas.Error.properties.code.enum).toContain('HOLD_EXPIRED');
   });

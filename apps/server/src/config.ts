@@ -23,6 +23,8 @@ function envSchema(baseDir: string) {
         return target;
       }),
     BOOKING_HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
+    BOOKING_HOLD_MAX_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+    SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
     ADMIN_API_KEY: z
       .string()
       .min(16, 'must be at least 16 characters')

@@ -4,6 +4,7 @@ import { buildServer } from './app.js';
 import { pingDatabase, prepareDatabase } from './bootstrap.js';
 import { exitWithError } from './cli-errors.js';
 import { loadConfig } from './config.js';
+import { startSweeper } from './sweeper.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -13,10 +14,11 @@ async function main(): Promise<void> {
   const service = createBookingService({
     db,
     clock: systemClock,
-    policy: holdPolicyFromMinutes(config.BOOKING_HOLD_MINUTES),
+    policy: holdPolicyFromMinutes(config.BOOKING_HOLD_MINUTES, config.BOOKING_HOLD_MAX_MINUTES),
   });
   const app = await buildServer({ config, service, pingDatabase: () => pingDatabase(db) });
   app.log.info({ appliedMigrations, seededRooms, database: config.DATABASE_URL.driver }, 'database ready');
+  const sweeper = startSweeper(() => service.sweep(), config.SWEEP_INTERVAL_SECONDS * 1000, app.log);
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -28,7 +30,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     timer.unref();
+    // Stop taking requests and let in-flight ones finish, then stop background work, then the pool.
     await app.close();
+    await sweeper.stop();
     await db.close();
     process.exit(0);
   };

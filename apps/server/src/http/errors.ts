@@ -15,6 +15,7 @@ const BY_STATUS: Record<number, { code: ErrorCode; trpc: TRPC_ERROR_CODE_KEY }> 
   409: { code: 'INVALID_STATE', trpc: 'CONFLICT' },
   413: { code: 'PAYLOAD_TOO_LARGE', trpc: 'PAYLOAD_TOO_LARGE' },
   415: { code: 'UNSUPPORTED_MEDIA_TYPE', trpc: 'UNSUPPORTED_MEDIA_TYPE' },
+  422: { code: 'IDEMPOTENCY_KEY_REUSED', trpc: 'UNPROCESSABLE_CONTENT' },
   429: { code: 'RATE_LIMITED', trpc: 'TOO_MANY_REQUESTS' },
   431: { code: 'HEADERS_TOO_LARGE', trpc: 'BAD_REQUEST' },
   500: { code: 'INTERNAL_ERROR', trpc: 'INTERNAL_SERVER_ERROR' },

@@ -49,7 +49,7 @@ export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = asyn
 
   await app.register(fastifyTRPCOpenApiPlugin, {
     router: appRouter,
-    createContext: ({ req }: { req: FastifyRequest }) => makeContext(req.headers.authorization),
+    createContext: ({ req }: { req: FastifyRequest }) => makeContext(req.headers),
     responseMeta: ({ paths, errors }: { paths?: readonly string[]; errors: unknown[] }) => {
       const status = errors.length === 0 && paths?.length === 1 ? procedureMeta.get(paths[0]!)?.successStatus : undefined;
       return status ? { status } : {};

@@ -9,7 +9,7 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = asyn
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req }) => makeContext(req.headers.authorization),
+      createContext: ({ req }) => makeContext(req.headers),
       onError: logProcedureError,
     },
   };

@@ -1,24 +1,28 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { BookingApi } from '@escape-room/booking-core/api';
 import type { Context } from './init.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
- * Builds the per-request context from the Authorization header. Keys are compared as
+ * Builds the per-request context from the request's headers (Authorization, Idempotency-Key). Keys are compared as
  * SHA-256 digests with timingSafeEqual, so neither length nor content leaks through timing.
  */
 export function contextFactory(service: BookingApi, adminApiKey: string | undefined) {
   const expected = adminApiKey ? digest(adminApiKey) : null;
-  return (authorization: string | undefined): Context => {
-    if (!expected) {
-      return { service, isAdmin: false, adminRefusal: 'Admin endpoints are disabled: the server has no ADMIN_API_KEY' };
-    }
+  const admin = (authorization: string | undefined): Pick<Context, 'isAdmin' | 'adminRefusal'> => {
+    if (!expected) return { isAdmin: false, adminRefusal: 'Admin endpoints are disabled: the server has no ADMIN_API_KEY' };
     const presented = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
-    if (!presented) return { service, isAdmin: false, adminRefusal: 'Send Authorization: Bearer <admin API key>' };
+    if (!presented) return { isAdmin: false, adminRefusal: 'Send Authorization: Bearer <admin API key>' };
     const isAdmin = timingSafeEqual(digest(presented), expected);
-    return { service, isAdmin, adminRefusal: isAdmin ? null : 'The admin API key is not valid' };
+    return { isAdmin, adminRefusal: isAdmin ? null : 'The admin API key is not valid' };
   };
+  return (headers: IncomingHttpHeaders): Context => ({
+    service,
+    ...admin(headers.authorization),
+    idempotencyKey: typeof headers['idempotency-key'] === 'string' ? headers['idempotency-key'] : undefined,
+  });
 }
 
 export type ContextFactory = ReturnType<typeof contextFactory>;

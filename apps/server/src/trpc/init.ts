@@ -1,4 +1,5 @@
 import { TRPCError, initTRPC } from '@trpc/server';
+import type { z } from 'zod';
 import type { ErrorCode } from '@escape-room/booking-core/contract';
 import { BookingError } from '@escape-room/booking-core/domain';
 import type { BookingApi } from '@escape-room/booking-core/api';
@@ -14,6 +15,8 @@ export interface Context {
   isAdmin: boolean;
   /** Why the caller is not admin, for the 401 message. */
   adminRefusal: string | null;
+  /** The Idempotency-Key header, as sent (validated by the procedures that use it). */
+  idempotencyKey: string | undefined;
 }
 
 /**
@@ -30,6 +33,7 @@ export type Meta = {
     tags?: string[];
     protect?: boolean;
     errorResponses?: number[];
+    requestHeaders?: z.ZodObject;
   };
   /** The contract's error codes this operation may answer; documented in OpenAPI. */
   errors?: ErrorCode[];

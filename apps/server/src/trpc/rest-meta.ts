@@ -10,6 +10,8 @@ interface RestOptions {
   errors?: ErrorCode[];
   admin?: boolean;
   successStatus?: number;
+  /** Headers the operation reads, for the OpenAPI document. */
+  requestHeaders?: NonNullable<Meta['openapi']>['requestHeaders'];
 }
 
 /**
@@ -30,6 +32,7 @@ export function rest(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: `/${string
     tags: [options.tag],
     protect: options.admin === true,
     errorResponses: [...new Set(errors.map((code) => ERROR_STATUS[code]))],
+    requestHeaders: options.requestHeaders,
   } satisfies NonNullable<Meta['openapi']> & NonNullable<OpenApiMeta['openapi']>;
   return {
     openapi,

@@ -69,6 +69,14 @@ export type BookingRef = z.input<typeof BookingRef>;
 
 export const BookingOutput = z.object({ booking: BookingSchema });
 
+/** The Idempotency-Key header of a hold: any visible ASCII, up to 255 characters (a UUID is typical). */
+export const IdempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only')
+  .meta({ description: 'Retrying with the same key and body replays the first answer for 24 hours', example: '5f0c1d1e-6a43-4a51-9d1e-3f7f0c2b9a10' });
+
 export const LIST_LIMIT_MAX = 100;
 export const ListBookingsInput = z
   .object({

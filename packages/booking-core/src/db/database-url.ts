@@ -6,11 +6,23 @@ export interface SqliteTarget {
   path: string;
 }
 
-export type DatabaseTarget = SqliteTarget;
+export interface PostgresTarget {
+  driver: 'postgresql';
+  /** A libpq connection URL: postgres://user:password@host:port/database */
+  url: string;
+}
+
+export type DatabaseTarget = SqliteTarget | PostgresTarget;
+
+/** The URL with its password masked, for logs and messages. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
 
 /**
- * Reads `sqlite:PATH` (relative paths resolve against `baseDir`) or `sqlite::memory:`.
- * Returns an error message instead of throwing, so configuration can report it by variable name.
+ * Reads `sqlite:PATH` (relative paths resolve against `baseDir`), `sqlite::memory:`, or
+ * `postgres://…` / `postgresql://…`. Returns an error message instead of throwing, so
+ * configuration can report it by variable name.
  */
 export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget | string {
   if (url.startsWith('sqlite:')) {
@@ -19,5 +31,14 @@ export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget |
     if (raw === ':memory:') return { driver: 'sqlite', path: raw };
     return { driver: 'sqlite', path: isAbsolute(raw) ? raw : resolve(baseDir, raw) };
   }
-  return `unsupported database URL "${url.replace(/\/\/[^@/]*@/, '//***@')}": expected sqlite:PATH`;
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      const parsed = new URL(url);
+      if (!parsed.hostname || parsed.pathname.length <= 1) return 'a PostgreSQL URL needs a host and a database name';
+    } catch {
+      return `"${redactDatabaseUrl(url)}" is not a valid PostgreSQL URL`;
+    }
+    return { driver: 'postgresql', url };
+  }
+  return `unsupported database URL "${redactDatabaseUrl(url)}": expected sqlite:PATH or postgres://…`;
 }

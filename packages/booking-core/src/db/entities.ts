@@ -49,4 +49,19 @@ export const Booking = defineEntity({
 });
 export type Booking = InferEntity<typeof Booking>;
 
-export const entities = [Room, Guest, Booking];
+/** A hold request's idempotency key and, once it is done, the answer to replay. */
+export const IdempotencyKey = defineEntity({
+  name: 'IdempotencyKey',
+  tableName: 'idempotency_key',
+  properties: {
+    key: p.string().primary().length(255),
+    requestHash: p.string().length(64),
+    state: p.enum(['in_flight', 'done'] as const),
+    response: p.text().nullable(),
+    createdAt: p.bigint('number'),
+    updatedAt: p.bigint('number'),
+  },
+});
+export type IdempotencyKey = InferEntity<typeof IdempotencyKey>;
+
+export const entities = [Room, Guest, Booking, IdempotencyKey];

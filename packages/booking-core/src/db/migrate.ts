@@ -1,12 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Database } from './orm.js';
+import { driverOf, type Database } from './orm.js';
 import { Room } from './entities.js';
 
-/** Applies every pending migration; returns the names it ran. */
+// Any constant will do, as long as every instance uses the same one.
+const MIGRATION_LOCK = 0x657363617065; // "escape"
+
+/**
+ * Applies every pending migration; returns the names it ran. On PostgreSQL several instances
+ * may start at once, so they take turns under an advisory lock held on a connection of its
+ * own; the second finds nothing pending. (SQLite is the single-node choice: start one first.)
+ */
 export async function migrate(db: Database): Promise<string[]> {
-  const applied = await db.getMigrator().up();
-  return applied.map((m) => m.name);
+  const run = async () => (await db.getMigrator().up()).map((m) => m.name);
+  if (driverOf(db) !== 'postgresql') return run();
+  const knex = db.em.getConnection().getKnex();
+  const lockHolder = await knex.client.acquireConnection();
+  try {
+    await lockHolder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return await run();
+  } finally {
+    await lockHolder.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await knex.client.releaseConnection(lockHolder);
+  }
 }
 
 const RoomsFileSchema = z.array(

@@ -1,12 +1,16 @@
-import { MikroORM } from '@mikro-orm/sqlite';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import type { AbstractSqlDriver } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { SqliteDriver } from '@mikro-orm/sqlite';
 import { entities } from './entities.js';
+import { postgresqlMigrations } from './migrations/postgresql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import type { DatabaseTarget } from './database-url.js';
 
-export type Database = MikroORM;
+export type Database = MikroORM<AbstractSqlDriver>;
 
-// Pragmas run on every new connection: WAL lets readers and a writer share the file,
+// Pragmas run on every new SQLite connection: WAL lets readers and a writer share the file,
 // busy_timeout makes a second process wait for the write lock instead of failing at once.
 const SQLITE_PRAGMAS = ['pragma journal_mode = wal', 'pragma busy_timeout = 5000', 'pragma foreign_keys = on'];
 
@@ -14,18 +18,39 @@ interface SqliteConnectionHandle {
   exec(sql: string, done: (err: Error | null) => void): void;
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return MikroORM.init({
+function driverOptions(target: DatabaseTarget): Options<AbstractSqlDriver> {
+  if (target.driver === 'postgresql') {
+    return {
+      driver: PostgreSqlDriver,
+      clientUrl: target.url,
+      pool: { min: 0, max: 10 },
+      migrations: { migrationsList: postgresqlMigrations },
+    } as Options<AbstractSqlDriver>;
+  }
+  return {
+    driver: SqliteDriver,
     dbName: target.path,
-    entities,
-    extensions: [Migrator],
-    migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: {
       afterCreate(conn: SqliteConnectionHandle, done: (err: Error | null, conn: unknown) => void) {
         conn.exec(SQLITE_PRAGMAS.join(';'), (err) => done(err, conn));
       },
     },
+    migrations: { migrationsList: sqliteMigrations },
+  } as Options<AbstractSqlDriver>;
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  const options = driverOptions(target);
+  return MikroORM.init<AbstractSqlDriver>({
+    ...options,
+    entities,
+    extensions: [Migrator],
+    migrations: { ...options.migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: true },
   });
+}
+
+export function driverOf(db: Database): DatabaseTarget['driver'] {
+  return db.config.getDriver() instanceof PostgreSqlDriver ? 'postgresql' : 'sqlite';
 }

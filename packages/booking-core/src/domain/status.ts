@@ -46,6 +46,10 @@ export const transitions = {
     requireLiveHold(booking, now, 'released');
     return 'released';
   },
+  extend(booking: BookingState, now: number): BookingStatus {
+    requireLiveHold(booking, now, 'extended');
+    return 'pending';
+  },
   cancel(booking: BookingState, now: number): BookingStatus {
     const status = effectiveStatus(booking, now);
     if (status !== 'confirmed') {

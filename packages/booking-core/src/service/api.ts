@@ -6,6 +6,16 @@ import type {
   Room,
 } from '../contract/index.js';
 
+export interface HoldOptions {
+  /** Makes a retried hold safe: the same key and request get the first answer back. */
+  idempotencyKey?: string | undefined;
+}
+
+export interface SweepResult {
+  expiredHolds: number;
+  forgottenKeys: number;
+}
+
 export interface BookingPage {
   bookings: Booking[];
   next_cursor: string | null;
@@ -19,10 +29,13 @@ export interface BookingApi {
   listRooms(): Promise<Room[]>;
   getRoom(roomId: number): Promise<Room>;
   availableRooms(query: AvailabilityQuery): Promise<Room[]>;
-  placeHold(request: HoldRequest): Promise<Booking>;
+  placeHold(request: HoldRequest, options?: HoldOptions): Promise<Booking>;
   getBooking(bookingId: string): Promise<Booking>;
   confirmHold(bookingId: string): Promise<Booking>;
   releaseHold(bookingId: string): Promise<Booking>;
   cancelBooking(bookingId: string): Promise<Booking>;
+  extendHold(bookingId: string): Promise<Booking>;
   listBookings(query: ListBookingsQuery): Promise<BookingPage>;
+  /** Housekeeping every instance runs periodically; see sweeper.ts. */
+  sweep(): Promise<SweepResult>;
 }

@@ -1,8 +1,18 @@
-import { BookingOutput, BookingRef, HoldInput } from '@escape-room/booking-core/contract';
+import { BookingOutput, BookingRef, HoldInput, IdempotencyKeySchema } from '@escape-room/booking-core/contract';
+import { BookingError } from '@escape-room/booking-core/domain';
+import { z } from 'zod';
 import { publicProcedure, router } from '../init.js';
 import { rest } from '../rest-meta.js';
 
 const ONE_BOOKING = '/bookings/{booking_id}';
+
+function idempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const parsed = IdempotencyKeySchema.safeParse(header);
+  if (parsed.success) return parsed.data;
+  const message = parsed.error.issues[0]?.message ?? 'invalid';
+  throw new BookingError('VALIDATION_ERROR', `Invalid Idempotency-Key: ${message}`, [{ path: 'Idempotency-Key', message }]);
+}
 
 export const bookingsRouter = router({
   hold: publicProcedure
@@ -12,13 +22,30 @@ export const bookingsRouter = router({
         summary: 'Hold a room slot',
         description:
           'Creates a pending booking that keeps the slot for the hold length (5 minutes by default). Confirm or release it before `expires_at`.',
-        errors: ['ROOM_NOT_FOUND', 'SLOT_UNAVAILABLE'],
+        errors: ['ROOM_NOT_FOUND', 'SLOT_UNAVAILABLE', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'],
         successStatus: 201,
+        requestHeaders: z.object({ 'idempotency-key': IdempotencyKeySchema.optional() }),
       }),
     )
     .input(HoldInput)
     .output(BookingOutput)
-    .mutation(async ({ ctx, input }) => ({ booking: await ctx.service.placeHold(input) })),
+    .mutation(async ({ ctx, input }) => ({
+      booking: await ctx.service.placeHold(input, { idempotencyKey: idempotencyKey(ctx.idempotencyKey) }),
+    })),
+
+  extend: publicProcedure
+    .meta(
+      rest('POST', `${ONE_BOOKING}/extend`, {
+        tag: 'Bookings',
+        summary: 'Extend a hold',
+        description:
+          'Restarts the hold: `expires_at` becomes now + the hold length, but never more than the cap (15 minutes after creation by default). A lapsed hold cannot be extended.',
+        errors: ['BOOKING_NOT_FOUND', 'HOLD_EXPIRED', 'INVALID_STATE'],
+      }),
+    )
+    .input(BookingRef)
+    .output(BookingOutput)
+    .mutation(async ({ ctx, input }) => ({ booking: await ctx.service.extendHold(input.booking_id) })),
 
   get: publicProcedure
     .meta(

@@ -1,0 +1,20 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/** Idempotency keys of hold requests, shared by every instance that uses the database. */
+export class Migration20261123010000_idempotency extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table idempotency_key (
+      key varchar(255) not null primary key,
+      request_hash varchar(64) not null,
+      state text not null check (state in ('in_flight', 'done')),
+      response text null,
+      created_at bigint not null,
+      updated_at bigint not null
+    )`);
+    this.addSql('create index idempotency_key_created_idx on idempotency_key (created_at)');
+  }
+
+  override async down(): Promise<void> {
+    this.addSql('drop table if exists idempotency_key');
+  }
+}
