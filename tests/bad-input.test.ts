@@ -1,97 +1,100 @@
 import { describe, expect, it } from 'vitest';
+import { testDrivers } from '@escape-room/booking-core/testing';
 import { useServer } from './support/use-server.js';
 import { call, holdBody, type JsonResponse } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
 
-const ctx = useServer();
-const { api } = ctx;
+describe.each(testDrivers())('%s', (driver) => {
+  const ctx = useServer({}, driver);
+  const { api } = ctx;
 
-function expectClientError(response: JsonResponse, status: number, code: string, label: string) {
-  expect(response.status, label).toBe(status);
-  expect(response.headers.get('content-type'), label).toContain('application/json');
-  expect(response.body.code, label).toBe(code);
-  expect(typeof response.body.message, label).toBe('string');
-  expect(JSON.stringify(response.body), label).not.toMatch(/node_modules|at .*\.js:\d+|select |insert /i);
-}
+  function expectClientError(response: JsonResponse, status: number, code: string, label: string) {
+    expect(response.status, label).toBe(status);
+    expect(response.headers.get('content-type'), label).toContain('application/json');
+    expect(response.body.code, label).toBe(code);
+    expect(typeof response.body.message, label).toBe('string');
+    expect(JSON.stringify(response.body), label).not.toMatch(/node_modules|at .*\.js:\d+|select |insert /i);
+  }
 
-const valid = holdBody(1, 24);
-const pastStart = new Date(Date.now() - 3_600_000).toISOString();
-const pastEnd = new Date(Date.now() - 1_800_000).toISOString();
+  const valid = holdBody(1, 24);
+  const pastStart = new Date(Date.now() - 3_600_000).toISOString();
+  const pastEnd = new Date(Date.now() - 1_800_000).toISOString();
 
-const invalidBodies: [label: string, body: unknown, field: string][] = [
-  ['room_id as a string', { ...valid, room_id: '1' }, 'room_id'],
-  ['room_id as a boolean', { ...valid, room_id: true }, 'room_id'],
-  ['room_id null', { ...valid, room_id: null }, 'room_id'],
-  ['room_id fractional', { ...valid, room_id: 1.5 }, 'room_id'],
-  ['room_id negative', { ...valid, room_id: -1 }, 'room_id'],
-  ['room_id huge', { ...valid, room_id: 1e300 }, 'room_id'],
-  ['guest missing', { ...valid, guest: undefined }, 'guest'],
-  ['guest a string', { ...valid, guest: 'Ada' }, 'guest'],
-  ['blank guest name', { ...valid, guest: { name: '   ', email: 'a@example.com' } }, 'guest.name'],
-  ['guest name too long', { ...valid, guest: { name: 'x'.repeat(201), email: 'a@example.com' } }, 'guest.name'],
-  ['invalid email', { ...valid, guest: { name: 'Ada', email: 'not an email' } }, 'guest.email'],
-  ['email too long', { ...valid, guest: { name: 'Ada', email: `${'a'.repeat(250)}@example.com` } }, 'guest.email'],
-  ['start_date a number', { ...valid, start_date: 1_900_000_000_000 }, 'start_date'],
-  ['30 February', { ...valid, start_date: '2031-02-30T10:00:00Z', end_date: '2031-03-01T10:00:00Z' }, 'start_date'],
-  ['hour 25', { ...valid, start_date: '2031-01-01T25:00:00Z' }, 'start_date'],
-  ['year 99999', { ...valid, end_date: '99999-01-01T00:00:00Z' }, 'end_date'],
-  ['start in the past', { ...valid, start_date: pastStart, end_date: pastEnd }, 'start_date'],
-  ['end before start', { ...valid, end_date: valid.start_date }, 'end_date'],
-  ['longer than 24 hours', { ...valid, end_date: new Date(Date.parse(valid.start_date) + 86_400_001).toISOString() }, 'end_date'],
-  ['a JSON array', [valid], 'room_id'],
-  ['a JSON string', 'not-an-object-but-json', 'room_id'],
-];
+  const invalidBodies: [label: string, body: unknown, field: string][] = [
+    ['room_id as a string', { ...valid, room_id: '1' }, 'room_id'],
+    ['room_id as a boolean', { ...valid, room_id: true }, 'room_id'],
+    ['room_id null', { ...valid, room_id: null }, 'room_id'],
+    ['room_id fractional', { ...valid, room_id: 1.5 }, 'room_id'],
+    ['room_id negative', { ...valid, room_id: -1 }, 'room_id'],
+    ['room_id huge', { ...valid, room_id: 1e300 }, 'room_id'],
+    ['guest missing', { ...valid, guest: undefined }, 'guest'],
+    ['guest a string', { ...valid, guest: 'Ada' }, 'guest'],
+    ['blank guest name', { ...valid, guest: { name: '   ', email: 'a@example.com' } }, 'guest.name'],
+    ['guest name too long', { ...valid, guest: { name: 'x'.repeat(201), email: 'a@example.com' } }, 'guest.name'],
+    ['invalid email', { ...valid, guest: { name: 'Ada', email: 'not an email' } }, 'guest.email'],
+    ['email too long', { ...valid, guest: { name: 'Ada', email: `${'a'.repeat(250)}@example.com` } }, 'guest.email'],
+    ['start_date a number', { ...valid, start_date: 1_900_000_000_000 }, 'start_date'],
+    ['30 February', { ...valid, start_date: '2031-02-30T10:00:00Z', end_date: '2031-03-01T10:00:00Z' }, 'start_date'],
+    ['hour 25', { ...valid, start_date: '2031-01-01T25:00:00Z' }, 'start_date'],
+    ['year 99999', { ...valid, end_date: '99999-01-01T00:00:00Z' }, 'end_date'],
+    ['start in the past', { ...valid, start_date: pastStart, end_date: pastEnd }, 'start_date'],
+    ['end before start', { ...valid, end_date: valid.start_date }, 'end_date'],
+    ['longer than 24 hours', { ...valid, end_date: new Date(Date.parse(valid.start_date) + 86_400_001).toISOString() }, 'end_date'],
+    ['a JSON array', [valid], 'room_id'],
+    ['a JSON string', 'not-an-object-but-json', 'room_id'],
+  ];
 
-describe('bad input gets a clear JSON 4xx and changes nothing', () => {
-  it.each(invalidBodies)('POST /bookings with %s: 400 naming the field', async (label, body, field) => {
-    const raw = typeof body === 'string' ? JSON.stringify(body) : body;
-    const response = await api('POST', '/bookings', { body: raw, headers: { 'content-type': 'application/json' } });
-    expectClientError(response, 400, 'VALIDATION_ERROR', label);
-    expect(response.body.issues.map((i: { path: string }) => i.path), label).toContain(field);
-  });
+  describe('bad input gets a clear JSON 4xx and changes nothing', () => {
+    it.each(invalidBodies)('POST /bookings with %s: 400 naming the field', async (label, body, field) => {
+      const raw = typeof body === 'string' ? JSON.stringify(body) : body;
+      const response = await api('POST', '/bookings', { body: raw, headers: { 'content-type': 'application/json' } });
+      expectClientError(response, 400, 'VALIDATION_ERROR', label);
+      expect(response.body.issues.map((i: { path: string }) => i.path), label).toContain(field);
+    });
 
-  it('malformed JSON, prototype pollution and an empty body on POST are 400', async () => {
-    const headers = { 'content-type': 'application/json' };
-    for (const body of ['{bad', '{"room_id": 1,', '{"__proto__": {"admin": true}}', '']) {
-      expectClientError(await api('POST', '/bookings', { body, headers }), 400, 'VALIDATION_ERROR', JSON.stringify(body));
-    }
-  });
+    it('malformed JSON, prototype pollution and an empty body on POST are 400', async () => {
+      const headers = { 'content-type': 'application/json' };
+      for (const body of ['{bad', '{"room_id": 1,', '{"__proto__": {"admin": true}}', '']) {
+        expectClientError(await api('POST', '/bookings', { body, headers }), 400, 'VALIDATION_ERROR', JSON.stringify(body));
+      }
+    });
 
-  it('a megabyte string is 413 PAYLOAD_TOO_LARGE', async () => {
-    const body = { ...valid, guest: { name: 'x'.repeat(1_000_000), email: 'a@example.com' } };
-    expectClientError(await api('POST', '/bookings', { body }), 413, 'PAYLOAD_TOO_LARGE', 'megabyte name');
-  });
+    it('a megabyte string is 413 PAYLOAD_TOO_LARGE', async () => {
+      const body = { ...valid, guest: { name: 'x'.repeat(1_000_000), email: 'a@example.com' } };
+      expectClientError(await api('POST', '/bookings', { body }), 413, 'PAYLOAD_TOO_LARGE', 'megabyte name');
+    });
 
-  it('wrong content types are 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-    for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const response = await api('POST', '/bookings', { body: 'room_id=1', headers: { 'content-type': type } });
-      expectClientError(response, 415, 'UNSUPPORTED_MEDIA_TYPE', type);
-    }
-  });
+    it('wrong content types are 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+      for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+        const response = await api('POST', '/bookings', { body: 'room_id=1', headers: { 'content-type': type } });
+        expectClientError(response, 415, 'UNSUPPORTED_MEDIA_TYPE', type);
+      }
+    });
 
-  it('absurd path and query parameters are 4xx', async () => {
-    expectClientError(await api('GET', `/bookings/${'x'.repeat(5000)}`), 400, 'VALIDATION_ERROR', 'very long id');
-    expectClientError(await api('GET', `/bookings/${'x'.repeat(80)}`), 400, 'VALIDATION_ERROR', 'over-long id');
-    expectClientError(await api('GET', '/rooms/99999999999999999999'), 400, 'VALIDATION_ERROR', 'huge room id');
-    expectClientError(await api('GET', '/rooms/-1'), 400, 'VALIDATION_ERROR', 'negative room id');
-    const longDate = 'x'.repeat(1_000);
-    expectClientError(await api('GET', `/availability?start_date=${longDate}&end_date=${longDate}`), 400, 'VALIDATION_ERROR', 'long query');
-    const hugeDate = 'x'.repeat(20_000);
-    expectClientError(await api('GET', `/availability?start_date=${hugeDate}`), 431, 'HEADERS_TOO_LARGE', 'huge query');
-    expectClientError(await api('GET', '/bookings?limit=abc', { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }), 400, 'VALIDATION_ERROR', 'limit');
-    expectClientError(await api('GET', '/bookings?status=lost', { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }), 400, 'VALIDATION_ERROR', 'status');
-  });
+    it('absurd path and query parameters are 4xx', async () => {
+      expectClientError(await api('GET', `/bookings/${'x'.repeat(5000)}`), 400, 'VALIDATION_ERROR', 'very long id');
+      expectClientError(await api('GET', `/bookings/${'x'.repeat(80)}`), 400, 'VALIDATION_ERROR', 'over-long id');
+      expectClientError(await api('GET', '/rooms/99999999999999999999'), 400, 'VALIDATION_ERROR', 'huge room id');
+      expectClientError(await api('GET', '/rooms/-1'), 400, 'VALIDATION_ERROR', 'negative room id');
+      const longDate = 'x'.repeat(1_000);
+      expectClientError(await api('GET', `/availability?start_date=${longDate}&end_date=${longDate}`), 400, 'VALIDATION_ERROR', 'long query');
+      const hugeDate = 'x'.repeat(20_000);
+      expectClientError(await api('GET', `/availability?start_date=${hugeDate}`), 431, 'HEADERS_TOO_LARGE', 'huge query');
+      expectClientError(await api('GET', '/bookings?limit=abc', { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }), 400, 'VALIDATION_ERROR', 'limit');
+      expectClientError(await api('GET', '/bookings?status=lost', { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }), 400, 'VALIDATION_ERROR', 'status');
+    });
 
-  it('wrong methods are JSON 404s', async () => {
-    expectClientError(await api('POST', '/rooms', { body: {} }), 404, 'NOT_FOUND', 'POST /rooms');
-    expectClientError(await api('PATCH', '/bookings', { body: {} }), 404, 'NOT_FOUND', 'PATCH /bookings');
-  });
+    it('wrong methods are JSON 404s', async () => {
+      expectClientError(await api('POST', '/rooms', { body: {} }), 404, 'NOT_FOUND', 'POST /rooms');
+      expectClientError(await api('PATCH', '/bookings', { body: {} }), 404, 'NOT_FOUND', 'PATCH /bookings');
+    });
 
-  it('after all of it the server is healthy and holds no booking', async () => {
-    expect((await call(ctx.url, 'GET', '/healthz')).status).toBe(200);
-    const listed = await api('GET', '/bookings', { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
-    expect(listed.body.bookings).toEqual([]);
-    expect(ctx.server.logs.some((line) => /"level":50/.test(line))).toBe(false);
-    expect((await api('POST', '/bookings', { body: valid })).status).toBe(201);
+    it('after all of it the server is healthy and holds no booking', async () => {
+      expect((await call(ctx.url, 'GET', '/healthz')).status).toBe(200);
+      const listed = await api('GET', '/bookings', { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+      expect(listed.body.bookings).toEqual([]);
+      expect(ctx.server.logs.some((line) => /"level":50/.test(line))).toBe(false);
+      expect((await api('POST', '/bookings', { body: valid })).status).toBe(201);
+    });
   });
 });

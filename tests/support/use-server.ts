@@ -1,16 +1,17 @@
 import { afterAll, beforeAll } from 'vitest';
+import { emptyDatabase, type TestDriver } from '@escape-room/booking-core/testing';
 import { call } from './http.js';
-import { startServer, tempDatabase, type RunningServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 
 /**
- * One real server on a fresh SQLite file for the whole test file: started before the first
- * test, stopped and deleted after the last.
+ * One real server on a fresh database of the given driver for the enclosing suite: started
+ * before its first test, stopped (and the database dropped) after its last.
  */
-export function useServer(env: Record<string, string> = {}) {
+export function useServer(env: Record<string, string> = {}, driver: TestDriver = 'sqlite') {
   let server: RunningServer | undefined;
-  let db: Awaited<ReturnType<typeof tempDatabase>> | undefined;
+  let db: Awaited<ReturnType<typeof emptyDatabase>> | undefined;
   beforeAll(async () => {
-    db = await tempDatabase();
+    db = await emptyDatabase(driver);
     server = await startServer({ DATABASE_URL: db.url, ...env });
   });
   afterAll(async () => {
@@ -22,6 +23,7 @@ export function useServer(env: Record<string, string> = {}) {
     return server;
   };
   return {
+    driver,
     get server() {
       return running();
     },
