@@ -31,12 +31,22 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
     },
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    // Keep-alive sockets with no request in flight must not hold a shutdown open.
+    forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
     // tRPC batches put several procedure names in one path segment.
     routerOptions: { maxParamLength: 500 },
   });
+  // During shutdown, answers to requests still in flight close their connection, so no
+  // keep-alive socket holds the process open once they are done.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   registerErrorHandling(app);

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client';
 import type {
   AvailabilityInput,
   Booking,
@@ -7,7 +7,7 @@ import type {
   Room,
 } from '@escape-room/booking-core/contract';
 import type { AppRouter } from '@escape-room/server/router';
-import { toBookingApiError } from './errors.js';
+import { toBookingApiError, type BookingApiError } from './errors.js';
 
 type HeaderMap = Record<string, string>;
 
@@ -20,6 +20,19 @@ export interface BookingClientOptions {
   fetch?: typeof globalThis.fetch | undefined;
   /** Extra headers for every request, or a function returning them (e.g. a tracing id). */
   headers?: HeaderMap | (() => HeaderMap | Promise<HeaderMap>) | undefined;
+  /**
+   * How often a hold or a read is retried after a failure that may be temporary (no answer,
+   * 503, a request with the same idempotency key still running). Default 2; 0 disables.
+   */
+  retries?: number | undefined;
+}
+
+export interface HoldOptions {
+  /**
+   * Sent as the Idempotency-Key header. By default the client makes one per `hold` call and
+   * reuses it for its own retries, so a retried hold never takes the slot from itself.
+   */
+  idempotencyKey?: string | undefined;
 }
 
 export interface BookingPage {
@@ -28,50 +41,80 @@ export interface BookingPage {
   next_cursor: string | null;
 }
 
-/** Runs one call and rethrows any failure as a BookingApiError. */
-async function attempt<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toBookingApiError(error);
+const RETRYABLE = new Set<BookingApiError['code']>(['NETWORK_ERROR', 'SERVICE_UNAVAILABLE', 'IDEMPOTENCY_IN_PROGRESS']);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs one call, retrying temporary failures `retries` times, and throws BookingApiErrors only. */
+async function attempt<T>(call: () => Promise<T>, retries = 0): Promise<T> {
+  for (let tried = 0; ; tried++) {
+    try {
+      return await call();
+    } catch (error) {
+      const failure = toBookingApiError(error);
+      if (tried >= retries || !RETRYABLE.has(failure.code)) throw failure;
+      await pause(200 * 2 ** tried);
+    }
   }
 }
+
+type OperationContext = {
+  idempotencyKey?: string;
+};
 
 /**
  * A typed client for every operation of the booking API. Calls made in the same tick are
  * batched into one HTTP request. Every failure is a `BookingApiError`.
  */
 export function createBookingClient(options: BookingClientOptions) {
-  const { adminKey, headers } = options;
+  const { adminKey, headers, retries = 2 } = options;
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/trpc`;
+  const commonHeaders = async (): Promise<HeaderMap> => {
+    const extra = typeof headers === 'function' ? await headers() : (headers ?? {});
+    return adminKey ? { ...extra, authorization: `Bearer ${adminKey}` } : extra;
+  };
   const trpc = createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: `${options.baseUrl.replace(/\/+$/, '')}/trpc`,
-        fetch: options.fetch,
-        maxURLLength: 2000,
-        async headers() {
-          const extra = typeof headers === 'function' ? await headers() : (headers ?? {});
-          return adminKey ? { ...extra, authorization: `Bearer ${adminKey}` } : extra;
-        },
+      // A hold travels alone, because its Idempotency-Key is a header of its own request.
+      splitLink({
+        condition: (op) => op.path === 'bookings.hold',
+        true: httpLink({
+          url,
+          fetch: options.fetch,
+          async headers({ op }) {
+            const { idempotencyKey } = op.context as OperationContext;
+            return { ...(await commonHeaders()), ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) };
+          },
+        }),
+        false: httpBatchLink({ url, fetch: options.fetch, maxURLLength: 2000, headers: commonHeaders }),
       }),
     ],
   });
 
   return {
     rooms: {
-      list: (): Promise<Room[]> => attempt(async () => (await trpc.rooms.list.query()).rooms),
-      get: (roomId: number): Promise<Room> => attempt(async () => (await trpc.rooms.get.query({ room_id: roomId })).room),
+      list: (): Promise<Room[]> => attempt(async () => (await trpc.rooms.list.query()).rooms, retries),
+      get: (roomId: number): Promise<Room> =>
+        attempt(async () => (await trpc.rooms.get.query({ room_id: roomId })).room, retries),
     },
 
     /** Rooms with no confirmed booking and no live hold overlapping `[start_date, end_date)`. */
     availability: (range: AvailabilityInput): Promise<Room[]> =>
-      attempt(async () => (await trpc.rooms.availability.query(range)).rooms),
+      attempt(async () => (await trpc.rooms.availability.query(range)).rooms, retries),
 
     bookings: {
-      /** Holds a slot for the server's hold length; confirm or release it before `expires_at`. */
-      hold: (request: HoldInput): Promise<Booking> => attempt(async () => (await trpc.bookings.hold.mutate(request)).booking),
+      /**
+       * Holds a slot for the server's hold length; confirm or release it before `expires_at`.
+       * Safe to retry: every attempt of one call carries the same Idempotency-Key.
+       */
+      hold: (request: HoldInput, holdOptions: HoldOptions = {}): Promise<Booking> => {
+        const context: OperationContext = { idempotencyKey: holdOptions.idempotencyKey ?? globalThis.crypto.randomUUID() };
+        return attempt(async () => (await trpc.bookings.hold.mutate(request, { context })).booking, retries);
+      },
       get: (bookingId: string): Promise<Booking> =>
-        attempt(async () => (await trpc.bookings.get.query({ booking_id: bookingId })).booking),
+        attempt(async () => (await trpc.bookings.get.query({ booking_id: bookingId })).booking, retries),
+      /** Restarts a live hold's clock (up to the server's cap). */
+      extend: (bookingId: string): Promise<Booking> =>
+        attempt(async () => (await trpc.bookings.extend.mutate({ booking_id: bookingId })).booking),
       confirm: (bookingId: string): Promise<Booking> =>
         attempt(async () => (await trpc.bookings.confirm.mutate({ booking_id: bookingId })).booking),
       release: (bookingId: string): Promise<Booking> =>
@@ -84,12 +127,12 @@ export function createBookingClient(options: BookingClientOptions) {
       bookings: {
         /** One page of bookings, oldest slot first. */
         list: (query: ListBookingsInput = {}): Promise<BookingPage> =>
-          attempt(() => trpc.admin.listBookings.query(query)),
+          attempt(() => trpc.admin.listBookings.query(query), retries),
         /** Every booking matching the filters, following `next_cursor` page after page. */
         async *all(query: Omit<ListBookingsInput, 'cursor'> = {}): AsyncGenerator<Booking, void, undefined> {
           let cursor: string | undefined;
           do {
-            const page = await attempt(() => trpc.admin.listBookings.query({ ...query, cursor }));
+            const page = await attempt(() => trpc.admin.listBookings.query({ ...query, cursor }), retries);
             yield* page.bookings;
             cursor = page.next_cursor ?? undefined;
           } while (cursor);

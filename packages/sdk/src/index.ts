@@ -4,7 +4,13 @@
  * Everything a caller needs comes from here: the client, its error type, and the API's own
  * contract (zod schemas and inferred types), so a form can validate with the server's rules.
  */
-export { createBookingClient, type BookingClient, type BookingClientOptions, type BookingPage } from './client.js';
+export {
+  createBookingClient,
+  type BookingClient,
+  type BookingClientOptions,
+  type BookingPage,
+  type HoldOptions,
+} from './client.js';
 export { BookingApiError, isBookingApiError, type BookingErrorCode } from './errors.js';
 export * from '@escape-room/booking-core/contract';
 export type { AppRouter, RouterInputs, RouterOutputs } from '@escape-room/server/router';

@@ -5,6 +5,7 @@ import { BookingError } from '../domain/errors.js';
 import type { Database } from '../db/orm.js';
 import { freshDatabase } from '../testing/fresh-database.js';
 import { testDrivers } from '../testing/postgres.js';
+import { requestFingerprint } from './idempotency.js';
 import { createBookingService, type BookingApi } from './index.js';
 
 const T0 = Date.UTC(2030, 5, 1, 9, 0);
@@ -226,6 +227,18 @@ describe('idempotent holds', () => {
     const request = holdRequest(1, 24, 1, 'bob@example.com');
     expect(await codeOf(service.placeHold(request, { idempotencyKey: 'key-2' }))).toBe('SLOT_UNAVAILABLE');
     expect(await codeOf(service.placeHold(request, { idempotencyKey: 'key-2' }))).toBe('SLOT_UNAVAILABLE');
+  });
+
+  it('tells a retry to come back while the first request with its key is still running', async () => {
+    const request = holdRequest(1, 24);
+    await db.em.fork().getConnection().execute(
+      `insert into idempotency_key (key, request_hash, state, response, created_at, updated_at) values (?, ?, 'in_flight', null, ?, ?)`,
+      ['key-busy', requestFingerprint(request), T0, T0],
+    );
+    expect(await codeOf(service.placeHold(request, { idempotencyKey: 'key-busy' }))).toBe('IDEMPOTENCY_IN_PROGRESS');
+    // A request that has been in flight for over a minute died with its process: take over.
+    clock.advance(61_000);
+    await expect(service.placeHold(holdRequest(1, 24), { idempotencyKey: 'key-busy' })).resolves.toMatchObject({ status: 'pending' });
   });
 
   it('lets concurrent retries with one key create exactly one hold', async () => {

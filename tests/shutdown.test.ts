@@ -1,0 +1,71 @@
+import pg from 'pg';
+import sqlite3 from 'sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { emptyDatabase, testDrivers, type TestDriver } from '@escape-room/booking-core/testing';
+import { call, holdBody } from './support/http.js';
+import { startServer } from './support/server.js';
+
+/**
+ * Blocks the server's next hold on room 1 from outside the server, the way a slow database
+ * would: PostgreSQL through a row lock its insert must wait for, SQLite through the file's
+ * write lock. Resolves to a function that lets it go.
+ */
+async function blockHolds(driver: TestDriver, url: string): Promise<() => Promise<void>> {
+  if (driver === 'postgresql') {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('begin');
+    await client.query('select id from room where id = 1 for update');
+    return async () => {
+      await client.query('commit');
+      await client.end();
+    };
+  }
+  const file = new sqlite3.Database(url.slice('sqlite:'.length));
+  const exec = (sql: string) => new Promise<void>((resolve, reject) => file.exec(sql, (err) => (err ? reject(err) : resolve())));
+  await exec('begin immediate');
+  return async () => {
+    await exec('commit');
+    await new Promise<void>((resolve) => file.close(() => resolve()));
+  };
+}
+
+let dispose: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await dispose?.();
+  dispose = undefined;
+});
+
+describe.each(testDrivers())('graceful shutdown on %s', (driver) => {
+  it('SIGTERM lets an in-flight hold finish, refuses new connections, then exits 0', async () => {
+    const db = await emptyDatabase(driver);
+    dispose = db.dispose;
+    const server = await startServer({ DATABASE_URL: db.url });
+    const release = await blockHolds(driver, db.url);
+
+    let settled = false;
+    const inFlight = call(server.url, 'POST', '/api/v1/bookings', { body: holdBody(1, 24) }).finally(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(settled).toBe(false);
+
+    const exited = server.stop('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.child.exitCode).toBeNull(); // still finishing the hold
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow(); // no longer accepting
+
+    await release();
+    const response = await inFlight;
+    expect(response.status).toBe(201);
+    expect(await exited).toBe(0);
+
+    const restarted = await startServer({ DATABASE_URL: db.url });
+    try {
+      const stored = await call(restarted.url, 'GET', `/api/v1/bookings/${response.body.booking.id}`);
+      expect(stored.body.booking.status).toBe('pending');
+    } finally {
+      await restarted.stop();
+    }
+  });
+});
