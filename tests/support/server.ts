@@ -43,8 +43,17 @@ export function runScript(script: string, env: Record<string, string>): Promise<
  */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const child = spawn(process.execPath, [join(SERVER_DIR, 'dist', 'main.js')], {
-    // LOG_LEVEL stays at info: the port is read from the listening line.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEY: TEST_ADMIN_KEY, ...env, LOG_LEVEL: 'info' },
+    // LOG_LEVEL stays at info: the port is read from the listening line. Rate limits are off
+    // unless a test turns them on: most tests are one client sending bursts on purpose.
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ADMIN_API_KEY: TEST_ADMIN_KEY,
+      RATE_LIMIT_ENABLED: 'false',
+      ...env,
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

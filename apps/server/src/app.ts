@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { BookingApi } from '@escape-room/booking-core/api';
 import type { Config } from './config.js';
@@ -8,12 +10,39 @@ import { health } from './http/health.js';
 import { REST_PREFIX } from './http/openapi.js';
 import { restApi } from './http/rest.js';
 import { trpcApi } from './http/trpc.js';
+import { createRateLimiter, unlimited, type RateLimiter } from './rate-limit/limiter.js';
+import { connectRedis } from './rate-limit/redis.js';
 import { contextFactory } from './trpc/context.js';
 
+type ServerConfig = Pick<
+  Config,
+  | 'ADMIN_API_KEY'
+  | 'LOG_LEVEL'
+  | 'CORS_ORIGINS'
+  | 'RATE_LIMIT_ENABLED'
+  | 'RATE_LIMIT_READS_PER_MINUTE'
+  | 'RATE_LIMIT_WRITES_PER_MINUTE'
+  | 'RATE_LIMIT_HOLDS_PER_MINUTE'
+  | 'REDIS_URL'
+>;
+
 export interface ServerDeps {
-  config: Pick<Config, 'ADMIN_API_KEY' | 'LOG_LEVEL'>;
+  config: ServerConfig;
   service: BookingApi;
   pingDatabase: () => Promise<void>;
+}
+
+/** The per-client budgets; shared through Redis when configured. The app owns the connection. */
+function rateLimiter(app: FastifyInstance, config: ServerConfig): RateLimiter {
+  if (!config.RATE_LIMIT_ENABLED) return unlimited;
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, app.log) : undefined;
+  if (redis) app.addHook('onClose', async () => redis.disconnect());
+  const limits = {
+    readsPerMinute: config.RATE_LIMIT_READS_PER_MINUTE,
+    writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE,
+    holdsPerMinute: config.RATE_LIMIT_HOLDS_PER_MINUTE,
+  };
+  return createRateLimiter(limits, app.log, redis);
 }
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -50,7 +79,19 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
   });
 
   registerErrorHandling(app);
-  const makeContext = contextFactory(service, config.ADMIN_API_KEY);
+  await app.register(helmet, {
+    // The reference page's styles are inline; scripts stay same-origin only.
+    contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
+  });
+  // Browsers on other origins may call the API only from the configured allowlist.
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-request-id'],
+    exposedHeaders: ['retry-after', 'x-request-id'],
+    maxAge: 600,
+  });
+  const makeContext = contextFactory(service, config.ADMIN_API_KEY, rateLimiter(app, config));
   await app.register(health, { pingDatabase });
   await app.register(docs);
   await app.register(trpcApi, { makeContext });

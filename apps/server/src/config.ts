@@ -31,6 +31,20 @@ function envSchema(baseDir: string) {
       .optional()
       .or(z.literal('').transform(() => undefined)),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    RATE_LIMIT_ENABLED: z.stringbool().default(true),
+    RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(120),
+    RATE_LIMIT_HOLDS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'expected redis://host:port')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ message: 'expected comma-separated origins such as https://shop.example.com' }))),
     ROOMS_FILE: z.string().default(`${REPO_ROOT}data/rooms.json`),
   });
 }

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest, onRequestHookHandler, onSendHookHandler } from 'fastify';
+import type { TRPCError } from '@trpc/server';
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
+import { retryAfterHeader } from '../rate-limit/budget.js';
 import type { ContextFactory } from '../trpc/context.js';
 import { procedureMeta } from '../trpc/procedure-meta.js';
 import { appRouter } from '../trpc/router.js';
@@ -49,10 +51,10 @@ export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = asyn
 
   await app.register(fastifyTRPCOpenApiPlugin, {
     router: appRouter,
-    createContext: ({ req }: { req: FastifyRequest }) => makeContext(req.headers),
-    responseMeta: ({ paths, errors }: { paths?: readonly string[]; errors: unknown[] }) => {
+    createContext: ({ req }: { req: FastifyRequest }) => makeContext(req),
+    responseMeta: ({ paths, errors }: { paths?: readonly string[]; errors: TRPCError[] }) => {
       const status = errors.length === 0 && paths?.length === 1 ? procedureMeta.get(paths[0]!)?.successStatus : undefined;
-      return status ? { status } : {};
+      return status ? { status } : { headers: retryAfterHeader(errors) };
     },
     onError: logProcedureError,
   });

@@ -4,6 +4,7 @@ import type { ErrorCode } from '@escape-room/booking-core/contract';
 import { BookingError } from '@escape-room/booking-core/domain';
 import type { BookingApi } from '@escape-room/booking-core/api';
 import { statusFor, trpcCodeFor } from '../http/errors.js';
+import type { Budget } from '../rate-limit/budget.js';
 import { toErrorBody } from './error-shape.js';
 
 // 1. Context ------------------------------------------------------------------------------
@@ -17,6 +18,8 @@ export interface Context {
   adminRefusal: string | null;
   /** The Idempotency-Key header, as sent (validated by the procedures that use it). */
   idempotencyKey: string | undefined;
+  /** Spends from the caller's rate-limit budget; throws RATE_LIMITED once it is spent. */
+  spend(budget: Budget): Promise<void>;
 }
 
 /**
@@ -39,6 +42,8 @@ export type Meta = {
   errors?: ErrorCode[];
   /** The REST status of a success, when it is not 200 (a hold is 201 Created). */
   successStatus?: number;
+  /** The rate-limit budget a call spends from. */
+  budget?: Budget;
 };
 
 // 2. Initialisation -------------------------------------------------------------------------
@@ -71,7 +76,16 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+/**
+ * Every call spends from its caller's budget before its input is even parsed, so REST and
+ * tRPC share one budget and each call of a tRPC batch counts.
+ */
+const rateLimited = t.middleware(async ({ ctx, meta, next }) => {
+  await ctx.spend(meta?.budget ?? 'read');
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(rateLimited);
 
 export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.isAdmin) {

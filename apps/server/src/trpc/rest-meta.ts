@@ -1,5 +1,6 @@
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ERROR_STATUS, type ErrorCode } from '@escape-room/booking-core/contract';
+import type { Budget } from '../rate-limit/budget.js';
 import type { Meta } from './init.js';
 
 interface RestOptions {
@@ -10,6 +11,8 @@ interface RestOptions {
   errors?: ErrorCode[];
   admin?: boolean;
   successStatus?: number;
+  /** The rate-limit budget; GET operations read, others write. */
+  budget?: Budget;
   /** Headers the operation reads, for the OpenAPI document. */
   requestHeaders?: NonNullable<Meta['openapi']>['requestHeaders'];
 }
@@ -21,6 +24,7 @@ interface RestOptions {
 export function rest(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: `/${string}`, options: RestOptions): Meta {
   const errors: ErrorCode[] = [
     'VALIDATION_ERROR',
+    'RATE_LIMITED',
     ...(options.admin ? (['UNAUTHORIZED'] as const) : []),
     ...(options.errors ?? []),
   ];
@@ -38,5 +42,6 @@ export function rest(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: `/${string
     openapi,
     errors,
     successStatus: options.successStatus,
+    budget: options.budget ?? (method === 'GET' ? 'read' : 'write'),
   };
 }
