@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyDatabase, testDrivers } from '@escape-room/booking-core/testing';
+import { call, holdBody } from './support/http.js';
+import { TEST_ADMIN_KEY, startServer } from './support/server.js';
+
+const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 3);
+const CONCURRENCY = 16;
+const ACKS_BEFORE_KILL = 40;
+
+interface Tracked {
+  /** The status of the last operation the server acknowledged. */
+  acked: string;
+  /** Statuses a request sent after that (and never answered) may have left instead. */
+  maybe: Set<string>;
+  room: number;
+  start: string;
+  end: string;
+}
+
+type Listed = { id: string; room_id: number; status: string; start_date: string; end_date: string };
+
+async function everyBooking(url: string): Promise<Listed[]> {
+  const all: Listed[] = [];
+  let cursor = '';
+  do {
+    const page = await call(url, 'GET', `/api/v1/bookings?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
+      headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
+    });
+    all.push(...page.body.bookings);
+    cursor = page.body.next_cursor ?? '';
+  } while (cursor);
+  return all;
+}
+
+describe.each(testDrivers())('crash safety on %s', (driver) => {
+  let db: Awaited<ReturnType<typeof emptyDatabase>>;
+  beforeAll(async () => {
+    db = await emptyDatabase(driver);
+  });
+  afterAll(() => db?.dispose());
+
+  it(`${ROUNDS} rounds of SIGKILL mid-burst lose no acknowledged operation and never double-book`, async () => {
+    const tracked = new Map<string, Tracked>();
+    let acknowledged = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const server = await startServer({ DATABASE_URL: db.url });
+      let killed = false;
+      let sent = 0;
+      const worker = async (lane: number) => {
+        while (!killed) {
+          const n = sent++;
+          const pendingIds = [...tracked].filter(([, t]) => t.acked === 'pending').map(([id]) => id);
+          try {
+            if (n % 3 === 2 && pendingIds.length > 0) {
+              const id = pendingIds[(n * 7 + lane) % pendingIds.length]!;
+              const [method, action, next] = n % 2 ? ['PUT', 'confirm', 'confirmed'] : ['DELETE', 'release', 'released'];
+              tracked.get(id)!.maybe.add(next);
+              const response = await call(server.url, method, `/api/v1/bookings/${id}/${action}`);
+              if (response.status === 200) {
+                tracked.set(id, { ...tracked.get(id)!, acked: response.body.booking.status, maybe: new Set() });
+                acknowledged++;
+              }
+            } else {
+              // Contested slots on purpose: 10 rooms x 12 hours per round.
+              const body = holdBody(1 + (n % 10), 24 + round * 12 + ((n * 13) % 12), `crash${round}-${n}@example.com`);
+              const response = await call(server.url, 'POST', '/api/v1/bookings', { body });
+              if (response.status === 201) {
+                const b = response.body.booking;
+                tracked.set(b.id, { acked: 'pending', maybe: new Set(), room: b.room_id, start: b.start_date, end: b.end_date });
+                acknowledged++;
+              } else {
+                expect(response.status, JSON.stringify(response.body)).toBeLessThan(500);
+              }
+            }
+          } catch {
+            // The connection died with the server: the outcome of this request is unknown.
+          }
+        }
+      };
+      const lanes = Array.from({ length: CONCURRENCY }, (_, lane) => worker(lane));
+      // Kill in the middle of the burst: once it is well under way, at a slightly random moment.
+      const before = acknowledged;
+      while (acknowledged - before < ACKS_BEFORE_KILL) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+      killed = true;
+      await server.stop('SIGKILL');
+      await Promise.all(lanes);
+    }
+
+    const survivor = await startServer({ DATABASE_URL: db.url });
+    try {
+      const stored = new Map((await everyBooking(survivor.url)).map((b) => [b.id, b]));
+      for (const [id, expected] of tracked) {
+        const booking = stored.get(id);
+        expect(booking, `acknowledged booking ${id} is gone`).toBeDefined();
+        const allowed = new Set([expected.acked, ...expected.maybe]);
+        expect(allowed.has(booking!.status), `${id}: ${booking!.status}, acknowledged ${expected.acked}`).toBe(true);
+      }
+      const live = [...stored.values()].filter((b) => b.status === 'pending' || b.status === 'confirmed');
+      for (const a of live) {
+        for (const b of live) {
+          if (a.id < b.id && a.room_id === b.room_id) {
+            const overlap = Date.parse(a.start_date) < Date.parse(b.end_date) && Date.parse(b.start_date) < Date.parse(a.end_date);
+            expect(overlap, `${a.id} and ${b.id} overlap in room ${a.room_id}`).toBe(false);
+          }
+        }
+      }
+      expect((await call(survivor.url, 'POST', '/api/v1/bookings', { body: holdBody(1, 200) })).status).toBe(201);
+      process.stdout.write(`crash safety on ${driver}: ${ROUNDS} rounds, ${acknowledged} acknowledged operations, ${tracked.size} bookings checked\n`);
+      expect(acknowledged).toBeGreaterThanOrEqual(ROUNDS * ACKS_BEFORE_KILL);
+    } finally {
+      await survivor.stop();
+    }
+  });
+});
