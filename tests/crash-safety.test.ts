@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase, testDrivers } from '@escape-room/booking-core/testing';
 import { call, holdBody } from './support/http.js';
-import { TEST_ADMIN_KEY, startServer } from './support/server.js';
+import { everyBooking, expectNoDoubleBooking } from './support/invariants.js';
+import { startServer } from './support/server.js';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 3);
 const CONCURRENCY = 16;
@@ -15,21 +16,6 @@ interface Tracked {
   room: number;
   start: string;
   end: string;
-}
-
-type Listed = { id: string; room_id: number; status: string; start_date: string; end_date: string };
-
-async function everyBooking(url: string): Promise<Listed[]> {
-  const all: Listed[] = [];
-  let cursor = '';
-  do {
-    const page = await call(url, 'GET', `/api/v1/bookings?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
-      headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
-    });
-    all.push(...page.body.bookings);
-    cursor = page.body.next_cursor ?? '';
-  } while (cursor);
-  return all;
 }
 
 describe.each(testDrivers())('crash safety on %s', (driver) => {
@@ -96,15 +82,7 @@ describe.each(testDrivers())('crash safety on %s', (driver) => {
         const allowed = new Set([expected.acked, ...expected.maybe]);
         expect(allowed.has(booking!.status), `${id}: ${booking!.status}, acknowledged ${expected.acked}`).toBe(true);
       }
-      const live = [...stored.values()].filter((b) => b.status === 'pending' || b.status === 'confirmed');
-      for (const a of live) {
-        for (const b of live) {
-          if (a.id < b.id && a.room_id === b.room_id) {
-            const overlap = Date.parse(a.start_date) < Date.parse(b.end_date) && Date.parse(b.start_date) < Date.parse(a.end_date);
-            expect(overlap, `${a.id} and ${b.id} overlap in room ${a.room_id}`).toBe(false);
-          }
-        }
-      }
+      expectNoDoubleBooking([...stored.values()]);
       expect((await call(survivor.url, 'POST', '/api/v1/bookings', { body: holdBody(1, 200) })).status).toBe(201);
       process.stdout.write(`crash safety on ${driver}: ${ROUNDS} rounds, ${acknowledged} acknowledged operations, ${tracked.size} bookings checked\n`);
       expect(acknowledged).toBeGreaterThanOrEqual(ROUNDS * ACKS_BEFORE_KILL);

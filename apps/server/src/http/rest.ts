@@ -7,6 +7,7 @@ import { procedureMeta } from '../trpc/procedure-meta.js';
 import { appRouter } from '../trpc/router.js';
 import { errorBody } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { useContractJsonParser } from './json-body.js';
 import { logProcedureError } from './procedure-errors.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -37,12 +38,7 @@ const contractErrorBody: onSendHookHandler = async (_request, reply, payload) =>
 };
 
 export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = async (app, { makeContext }) => {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body.length === 0) return done(null, undefined);
-    return parseJson(request, body.toString(), done);
-  });
+  useContractJsonParser(app);
   app.addHook('onRequest', bodylessIsJson);
   app.addHook('onSend', contractErrorBody);
 
