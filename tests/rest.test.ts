@@ -180,6 +180,11 @@ describe.each(testDrivers())('%s', (driver) => {
       expect(status).toBe(200);
       expect(body.openapi).toBe('3.1.0');
       expect(Object.keys(body.paths).sort()).toEqual([
+        '/admin/bookings/{booking_id}',
+        '/admin/keys',
+        '/admin/keys/{key_id}',
+        '/admin/rooms',
+        '/admin/rooms/{room_id}',
         '/availability',
         '/bookings',
         '/bookings/{booking_id}',

@@ -30,6 +30,11 @@ export function useServer(env: Record<string, string> = {}, driver: TestDriver =
     get url() {
       return running().url;
     },
+    /** The database's URL, for tests that look behind the server's back. */
+    get databaseUrl() {
+      if (!db) throw new Error('the database is created in beforeAll');
+      return db.url;
+    },
     /** A request to the REST API: `api('GET', '/rooms')`. */
     api: (method: string, path: string, options?: Parameters<typeof call>[3]) => call(running().url, method, `/api/v1${path}`, options),
   };

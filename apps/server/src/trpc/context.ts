@@ -1,30 +1,37 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { BookingApi } from '@escape-room/booking-core/api';
+import { BookingError } from '@escape-room/booking-core/domain';
 import { RateLimitedError } from '../rate-limit/budget.js';
 import type { RateLimiter } from '../rate-limit/limiter.js';
 import type { Context } from './init.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+function bearer(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+}
+
 /**
  * Builds the per-request context from the request: its headers (Authorization,
- * Idempotency-Key) and the client address that rate limits are counted against. Keys are compared as
- * SHA-256 digests with timingSafeEqual, so neither length nor content leaks through timing.
+ * Idempotency-Key) and the client address that rate limits are counted against. Admin
+ * checks run only when an admin procedure asks for them. The bootstrap key from the
+ * environment is compared as a SHA-256 digest with timingSafeEqual; keys created through
+ * the API are checked by the service against their stored hash.
  */
-export function contextFactory(service: BookingApi, adminApiKey: string | undefined, limiter: RateLimiter) {
-  const expected = adminApiKey ? digest(adminApiKey) : null;
-  const admin = (authorization: string | undefined): Pick<Context, 'isAdmin' | 'adminRefusal'> => {
-    if (!expected) return { isAdmin: false, adminRefusal: 'Admin endpoints are disabled: the server has no ADMIN_API_KEY' };
-    const presented = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
-    if (!presented) return { isAdmin: false, adminRefusal: 'Send Authorization: Bearer <admin API key>' };
-    const isAdmin = timingSafeEqual(digest(presented), expected);
-    return { isAdmin, adminRefusal: isAdmin ? null : 'The admin API key is not valid' };
-  };
+export function contextFactory(service: BookingApi, bootstrapKey: string | undefined, limiter: RateLimiter) {
+  const bootstrap = bootstrapKey ? digest(bootstrapKey) : null;
   return ({ headers, ip }: { headers: IncomingHttpHeaders; ip: string }): Context => ({
     service,
-    ...admin(headers.authorization),
     idempotencyKey: typeof headers['idempotency-key'] === 'string' ? headers['idempotency-key'] : undefined,
+    async authorizeAdmin() {
+      const presented = bearer(headers.authorization);
+      if (!presented) throw new BookingError('UNAUTHORIZED', 'Send Authorization: Bearer <admin API key>');
+      if (bootstrap && timingSafeEqual(digest(presented), bootstrap)) return;
+      const verdict = await service.verifyAdminKey(presented);
+      if (verdict === 'revoked') throw new BookingError('FORBIDDEN', 'This admin API key has been revoked');
+      if (verdict !== 'valid') throw new BookingError('UNAUTHORIZED', 'The admin API key is not valid');
+    },
     async spend(budget) {
       const verdict = await limiter.consume(ip, budget);
       if (!verdict.allowed) throw new RateLimitedError(verdict.retryAfterSeconds);

@@ -12,10 +12,8 @@ import { toErrorBody } from './error-shape.js';
 // Fastify or the ORM may appear here.
 export interface Context {
   service: BookingApi;
-  /** Whether the caller presented a valid admin key. */
-  isAdmin: boolean;
-  /** Why the caller is not admin, for the 401 message. */
-  adminRefusal: string | null;
+  /** Resolves if the caller presented a live admin key; throws UNAUTHORIZED or FORBIDDEN otherwise. */
+  authorizeAdmin(): Promise<void>;
   /** The Idempotency-Key header, as sent (validated by the procedures that use it). */
   idempotencyKey: string | undefined;
   /** Spends from the caller's rate-limit budget; throws RATE_LIMITED once it is spent. */
@@ -29,7 +27,7 @@ export interface Context {
  */
 export type Meta = {
   openapi?: {
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     path: `/${string}`;
     summary?: string;
     description?: string;
@@ -87,9 +85,7 @@ const rateLimited = t.middleware(async ({ ctx, meta, next }) => {
 
 export const publicProcedure = t.procedure.use(domainErrors).use(rateLimited);
 
-export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.isAdmin) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.adminRefusal ?? 'An admin API key is required' });
-  }
+export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  await ctx.authorizeAdmin();
   return next();
 });

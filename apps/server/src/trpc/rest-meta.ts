@@ -21,11 +21,11 @@ interface RestOptions {
  * The REST face of a procedure: its path and method, and everything the OpenAPI document
  * says about it. Admin operations are the only protected ones.
  */
-export function rest(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: `/${string}`, options: RestOptions): Meta {
+export function rest(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: `/${string}`, options: RestOptions): Meta {
   const errors: ErrorCode[] = [
     'VALIDATION_ERROR',
     'RATE_LIMITED',
-    ...(options.admin ? (['UNAUTHORIZED'] as const) : []),
+    ...(options.admin ? (['UNAUTHORIZED', 'FORBIDDEN'] as const) : []),
     ...(options.errors ?? []),
   ];
   const openapi = {

@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './time.js';
 export * from './rooms.js';
 export * from './bookings.js';
+export * from './admin.js';

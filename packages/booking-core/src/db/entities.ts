@@ -13,6 +13,8 @@ export const Room = defineEntity({
     description: p.text(),
     /** Money stays exact: integer cents, never a float. */
     priceCents: p.integer(),
+    /** An archived room takes no new holds but keeps its bookings. */
+    archivedAt: p.bigint('number').nullable(),
   },
 });
 export type Room = InferEntity<typeof Room>;
@@ -64,4 +66,19 @@ export const IdempotencyKey = defineEntity({
 });
 export type IdempotencyKey = InferEntity<typeof IdempotencyKey>;
 
-export const entities = [Room, Guest, Booking, IdempotencyKey];
+/** An admin API key: the secret itself is never stored, only its SHA-256. */
+export const AdminKey = defineEntity({
+  name: 'AdminKey',
+  tableName: 'admin_key',
+  properties: {
+    id: p.string().primary().length(32),
+    name: p.string().length(100),
+    secretHash: p.string().length(64),
+    createdAt: p.bigint('number'),
+    lastUsedAt: p.bigint('number').nullable(),
+    revokedAt: p.bigint('number').nullable(),
+  },
+});
+export type AdminKey = InferEntity<typeof AdminKey>;
+
+export const entities = [Room, Guest, Booking, IdempotencyKey, AdminKey];

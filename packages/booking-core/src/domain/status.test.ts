@@ -3,7 +3,7 @@ import { BookingError } from './errors.js';
 import { blocksSlot, effectiveStatus, transitions, type BookingState } from './status.js';
 
 const expiresAt = 1_000_000;
-const hold: BookingState = { status: 'pending', expiresAt, startAt: 5_000_000 };
+const hold: BookingState = { status: 'pending', expiresAt, startAt: 5_000_000, endAt: 8_600_000 };
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -38,7 +38,7 @@ describe('hold status at the exact expiry boundary', () => {
 });
 
 describe('settled bookings', () => {
-  const confirmed: BookingState = { status: 'confirmed', expiresAt: null, startAt: 5_000_000 };
+  const confirmed: BookingState = { status: 'confirmed', expiresAt: null, startAt: 5_000_000, endAt: 8_600_000 };
 
   it('keep their status whatever the clock says', () => {
     expect(effectiveStatus(confirmed, Number.MAX_SAFE_INTEGER)).toBe('confirmed');
@@ -57,5 +57,17 @@ describe('settled bookings', () => {
     expect(codeOf(() => transitions.cancel(confirmed, confirmed.startAt))).toBe('INVALID_STATE');
     expect(codeOf(() => transitions.cancel(hold, 0))).toBe('INVALID_STATE');
     expect(codeOf(() => transitions.cancel({ ...confirmed, status: 'cancelled' }, 0))).toBe('INVALID_STATE');
+  });
+});
+
+describe('cancellation by the venue', () => {
+  const confirmed: BookingState = { ...hold, status: 'confirmed', expiresAt: null };
+
+  it('covers live holds and confirmed bookings until the slot is over', () => {
+    expect(transitions.cancelByVenue(hold, 0)).toBe('cancelled');
+    expect(transitions.cancelByVenue(confirmed, confirmed.startAt + 1)).toBe('cancelled');
+    expect(codeOf(() => transitions.cancelByVenue(confirmed, confirmed.endAt))).toBe('INVALID_STATE');
+    expect(codeOf(() => transitions.cancelByVenue(hold, expiresAt))).toBe('INVALID_STATE');
+    expect(codeOf(() => transitions.cancelByVenue({ ...confirmed, status: 'released' }, 0))).toBe('INVALID_STATE');
   });
 });

@@ -8,6 +8,8 @@ export interface BookingState {
   expiresAt?: number | null;
   /** Start of the booked slot (epoch ms). */
   startAt: number;
+  /** End of the booked slot (epoch ms, exclusive). */
+  endAt: number;
 }
 
 /** The statuses that may block a slot. A pending one blocks only while its hold is live. */
@@ -58,6 +60,15 @@ export const transitions = {
     if (booking.startAt <= now) {
       throw new BookingError('INVALID_STATE', 'The booking has already started and can no longer be cancelled');
     }
+    return 'cancelled';
+  },
+  /** The venue may call off any live booking (held or confirmed) until its slot is over. */
+  cancelByVenue(booking: BookingState, now: number): BookingStatus {
+    const status = effectiveStatus(booking, now);
+    if (status !== 'pending' && status !== 'confirmed') {
+      throw new BookingError('INVALID_STATE', `Only a pending or confirmed booking can be cancelled; this booking is ${status}`);
+    }
+    if (booking.endAt <= now) throw new BookingError('INVALID_STATE', 'The booking is already over');
     return 'cancelled';
   },
 } as const;

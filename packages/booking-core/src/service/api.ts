@@ -1,9 +1,14 @@
 import type {
+  AdminKey,
+  AdminRoom,
   AvailabilityQuery,
   Booking,
+  CreateRoomRequest,
+  CreatedAdminKey,
   HoldRequest,
   ListBookingsQuery,
   Room,
+  UpdateRoomRequest,
 } from '../contract/index.js';
 
 export interface HoldOptions {
@@ -38,4 +43,16 @@ export interface BookingApi {
   listBookings(query: ListBookingsQuery): Promise<BookingPage>;
   /** Housekeeping every instance runs periodically; see sweeper.ts. */
   sweep(): Promise<SweepResult>;
+
+  // The venue's own operations (admin only).
+  cancelByVenue(bookingId: string): Promise<Booking>;
+  listAllRooms(): Promise<AdminRoom[]>;
+  createRoom(request: CreateRoomRequest): Promise<AdminRoom>;
+  updateRoom(request: UpdateRoomRequest): Promise<AdminRoom>;
+  archiveRoom(roomId: number): Promise<AdminRoom>;
+  createAdminKey(name: string): Promise<CreatedAdminKey>;
+  listAdminKeys(): Promise<AdminKey[]>;
+  revokeAdminKey(keyId: string): Promise<AdminKey>;
+  /** Whether a presented bearer token is a live admin key. */
+  verifyAdminKey(presented: string): Promise<'valid' | 'revoked' | 'unknown'>;
 }

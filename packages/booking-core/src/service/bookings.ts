@@ -33,6 +33,7 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       );
       const room = await em.findOne(Room, request.room_id);
       if (!room) throw new BookingError('ROOM_NOT_FOUND', `Room ${request.room_id} does not exist`);
+      if (room.archivedAt != null) throw new BookingError('ROOM_ARCHIVED', `Room ${room.id} is archived and takes no new holds`);
       if ((await em.count(Booking, { $and: [{ room }, blockingOverlap(slot, now)] })) > 0) throw slotTaken();
 
       const email = request.guest.email;
@@ -105,6 +106,8 @@ const settle = (status: BookingStatus): Change => ({ status, expiresAt: null });
 export const confirmHold = (deps: ServiceDeps, id: string) => act(deps, id, (b, now) => settle(transitions.confirm(b, now)));
 export const releaseHold = (deps: ServiceDeps, id: string) => act(deps, id, (b, now) => settle(transitions.release(b, now)));
 export const cancelBooking = (deps: ServiceDeps, id: string) => act(deps, id, (b, now) => settle(transitions.cancel(b, now)));
+export const cancelByVenue = (deps: ServiceDeps, id: string) =>
+  act(deps, id, (b, now) => settle(transitions.cancelByVenue(b, now)));
 export const extendHold = (deps: ServiceDeps, id: string) =>
   act(deps, id, (b, now) => ({ status: transitions.extend(b, now), expiresAt: extendedExpiry(deps.policy, b.createdAt, now) }));
 

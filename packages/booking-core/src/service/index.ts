@@ -1,7 +1,8 @@
 import type { BookingApi } from './api.js';
 import type { ServiceDeps } from './deps.js';
-import { availableRooms, getRoom, listRooms } from './rooms.js';
-import { cancelBooking, confirmHold, extendHold, getBooking, placeHold, releaseHold } from './bookings.js';
+import { archiveRoom, availableRooms, createRoom, getRoom, listAllRooms, listRooms, updateRoom } from './rooms.js';
+import { createAdminKey, listAdminKeys, revokeAdminKey, verifyAdminKey } from './admin-keys.js';
+import { cancelBooking, cancelByVenue, confirmHold, extendHold, getBooking, placeHold, releaseHold } from './bookings.js';
 import { sweep } from './sweeper.js';
 import { listBookings } from './admin.js';
 
@@ -24,5 +25,14 @@ export function createBookingService(deps: ServiceDeps): BookingApi {
     extendHold: (bookingId) => extendHold(deps, bookingId),
     listBookings: (query) => listBookings(deps, query),
     sweep: () => sweep(deps),
+    cancelByVenue: (bookingId) => cancelByVenue(deps, bookingId),
+    listAllRooms: () => listAllRooms(deps),
+    createRoom: (request) => createRoom(deps, request),
+    updateRoom: (request) => updateRoom(deps, request),
+    archiveRoom: (roomId) => archiveRoom(deps, roomId),
+    createAdminKey: (name) => createAdminKey(deps, name),
+    listAdminKeys: () => listAdminKeys(deps),
+    revokeAdminKey: (keyId) => revokeAdminKey(deps, keyId),
+    verifyAdminKey: (presented) => verifyAdminKey(deps, presented),
   };
 }

@@ -22,7 +22,7 @@ export const bookingsRouter = router({
         summary: 'Hold a room slot',
         description:
           'Creates a pending booking that keeps the slot for the hold length (5 minutes by default). Confirm or release it before `expires_at`.',
-        errors: ['ROOM_NOT_FOUND', 'SLOT_UNAVAILABLE', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'],
+        errors: ['ROOM_NOT_FOUND', 'ROOM_ARCHIVED', 'SLOT_UNAVAILABLE', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'],
         successStatus: 201,
         budget: 'hold',
         requestHeaders: z.object({ 'idempotency-key': IdempotencyKeySchema.optional() }),
