@@ -83,6 +83,35 @@ describe('the admin CLI against a live server', () => {
     expect((await ctx.api('GET', `/bookings/${hold.id}`)).body.booking.status).toBe('cancelled');
   });
 
+  it('manages admin keys: create prints the secret once, the secret works, revoke locks it out', async () => {
+    const created = JSON.parse((await admin(['keys', 'create', '--name', 'night shift', '--json'])).stdout);
+    expect(created.secret).toMatch(/^erk_/);
+    const withNewKey = await admin(['bookings', 'list', '--json'], { ADMIN_API_KEY: created.secret });
+    expect(withNewKey.code).toBe(0);
+    const listed = await admin(['keys', 'list']);
+    expect(listed.stdout).toContain('night shift');
+    expect(listed.stdout).not.toContain(created.secret);
+    expect((await admin(['keys', 'revoke', created.key.id])).code).toBe(0);
+    const refused = await admin(['bookings', 'list'], { ADMIN_API_KEY: created.secret });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain('revoked');
+    expect((await admin(['keys', 'revoke', 'ak_nothere1'])).code).toBe(5);
+  });
+
+  it('creates, updates and archives rooms', async () => {
+    const room = JSON.parse((await admin(['rooms', 'create', '--name', 'Vault 7', '--price', '29.50', '--description', 'A heist.', '--json'])).stdout);
+    expect(room).toMatchObject({ name: 'Vault 7', price: 29.5, archived_at: null });
+    const updated = JSON.parse((await admin(['rooms', 'update', String(room.id), '--price', '31', '--json'])).stdout);
+    expect(updated.price).toBe(31);
+    expect((await admin(['rooms', 'archive', String(room.id)])).stdout).toContain('Archived.');
+    const open = JSON.parse((await admin(['rooms', 'list', '--json'])).stdout);
+    expect(open.map((r: { id: number }) => r.id)).not.toContain(room.id);
+    const everything = await admin(['rooms', 'list', '--all']);
+    expect(everything.stdout).toContain('Vault 7');
+    expect((await admin(['rooms', 'update', '99999', '--price', '1'])).code).toBe(5);
+    expect((await admin(['rooms', 'create', '--name', 'x', '--price', 'free'])).code).toBe(2);
+  });
+
   it('answers availability for a range', async () => {
     const range = holdBody(1, 30);
     const free = await admin(['availability', '--from', range.start_date, '--to', range.end_date, '--json']);
@@ -110,7 +139,24 @@ describe('the admin CLI against a live server', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const args of [[], ['rooms'], ['rooms', 'list'], ['availability'], ['bookings'], ['bookings', 'list'], ['bookings', 'show'], ['bookings', 'cancel']]) {
+    const commands = [
+      [],
+      ['rooms'],
+      ['rooms', 'list'],
+      ['rooms', 'create'],
+      ['rooms', 'update'],
+      ['rooms', 'archive'],
+      ['availability'],
+      ['bookings'],
+      ['bookings', 'list'],
+      ['bookings', 'show'],
+      ['bookings', 'cancel'],
+      ['keys'],
+      ['keys', 'create'],
+      ['keys', 'list'],
+      ['keys', 'revoke'],
+    ];
+    for (const args of commands) {
       const help = await admin([...args, '--help']);
       expect(help.code, args.join(' ')).toBe(0);
       expect(help.stdout, args.join(' ')).toContain('Usage: escape-admin');

@@ -21,8 +21,11 @@ export function describeFailure(error: unknown, apiUrl: string): { message: stri
     case 'UNAUTHORIZED':
     case 'FORBIDDEN':
       return { message: `The API refused the admin key: ${error.message}. Set ADMIN_API_KEY or pass --admin-key.`, exitCode: EXIT.unauthorized };
+    case 'RATE_LIMITED':
+      return { message: `${error.message}.`, exitCode: EXIT.failed };
     case 'BOOKING_NOT_FOUND':
     case 'ROOM_NOT_FOUND':
+    case 'KEY_NOT_FOUND':
       return { message: error.message, exitCode: EXIT.notFound };
     case 'VALIDATION_ERROR': {
       const fields = error.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');

@@ -1,12 +1,18 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BOOKING_STATUSES, createBookingClient, type Booking, type BookingStatus } from '@escape-room/sdk';
-import { bookingDetail, bookingsTable, renderOptions, roomsTable } from './render.js';
+import { bookingDetail, bookingsTable, keysTable, renderOptions, roomsTable } from './render.js';
 
 interface GlobalOptions {
   apiUrl: string;
   adminKey?: string;
   json: boolean;
   utc: boolean;
+}
+
+function price(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError('expected a price such as 34.50');
+  return parsed;
 }
 
 function positiveInteger(value: string): number {
@@ -38,11 +44,47 @@ export function buildProgram(out: NodeJS.WriteStream = process.stdout): Command 
   const rooms = program.command('rooms').description('rooms of the venue');
   rooms
     .command('list')
-    .description('list every room')
-    .action(async () => {
+    .description('list the rooms guests can book (--all: archived ones too, needs the admin key)')
+    .option('--all', 'include archived rooms', false)
+    .action(async (options: { all: boolean }) => {
       const { client, print, render } = context();
-      const list = await client.rooms.list();
+      const list = options.all ? await client.admin.rooms.list() : await client.rooms.list();
       print(list, () => roomsTable(list, render));
+    });
+
+  rooms
+    .command('create')
+    .description('create a room')
+    .requiredOption('--name <name>', 'shown to guests')
+    .requiredOption('--price <price>', 'per session, e.g. 34.50', price)
+    .option('--description <text>', 'shown to guests', '')
+    .action(async (options: { name: string; price: number; description: string }) => {
+      const { client, print, render } = context();
+      const room = await client.admin.rooms.create(options);
+      print(room, () => `Created room ${room.id}.\n${roomsTable([room], render)}`);
+    });
+
+  rooms
+    .command('update')
+    .description('change a room')
+    .argument('<id>', 'room id', positiveInteger)
+    .option('--name <name>', 'new name')
+    .option('--price <price>', 'new price', price)
+    .option('--description <text>', 'new description')
+    .action(async (id: number, options: { name?: string; price?: number; description?: string }) => {
+      const { client, print, render } = context();
+      const room = await client.admin.rooms.update(id, options);
+      print(room, () => roomsTable([room], render));
+    });
+
+  rooms
+    .command('archive')
+    .description('stop new holds on a room; its bookings stay')
+    .argument('<id>', 'room id', positiveInteger)
+    .action(async (id: number) => {
+      const { client, print, render } = context();
+      const room = await client.admin.rooms.archive(id);
+      print(room, () => `Archived.\n${roomsTable([room], render)}`);
     });
 
   program
@@ -85,12 +127,42 @@ export function buildProgram(out: NodeJS.WriteStream = process.stdout): Command 
 
   bookings
     .command('cancel')
-    .description('cancel a confirmed booking that has not started')
+    .description('cancel any held or confirmed booking until its slot is over')
     .argument('<id>', 'booking id')
     .action(async (id: string) => {
       const { client, print, render } = context();
-      const booking = await client.bookings.cancel(id);
+      const booking = await client.admin.bookings.cancel(id);
       print(booking, () => `Cancelled.\n${bookingDetail(booking, render)}`);
+    });
+
+  const keys = program.command('keys').description('admin API keys');
+  keys
+    .command('create')
+    .description('create a key; its secret is printed once')
+    .requiredOption('--name <name>', 'what the key is for, e.g. "front desk"')
+    .action(async (options: { name: string }) => {
+      const { client, print } = context();
+      const created = await client.admin.keys.create(options.name);
+      print(created, () => `Created key ${created.key.id} (${created.key.name}).\nSecret, shown only now:\n\n  ${created.secret}\n`);
+    });
+
+  keys
+    .command('list')
+    .description('list keys (never their secrets)')
+    .action(async () => {
+      const { client, print, render } = context();
+      const list = await client.admin.keys.list();
+      print(list, () => keysTable(list, render));
+    });
+
+  keys
+    .command('revoke')
+    .description('revoke a key at once')
+    .argument('<id>', 'key id, e.g. ak_7f3k2m9q')
+    .action(async (id: string) => {
+      const { client, print, render } = context();
+      const key = await client.admin.keys.revoke(id);
+      print(key, () => `Revoked.\n${keysTable([key], render)}`);
     });
 
   return program;

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { createColors } from 'picocolors';
-import type { Booking, BookingStatus, Room } from '@escape-room/sdk';
+import type { AdminKey, AdminRoom, Booking, BookingStatus, Room } from '@escape-room/sdk';
 
 export interface RenderOptions {
   /** Show times in UTC instead of the local time zone. */
@@ -44,10 +44,19 @@ function statusLabel(status: BookingStatus, options: RenderOptions): string {
   return paint(status);
 }
 
-export function roomsTable(rooms: Room[], options: RenderOptions): string {
+export function roomsTable(rooms: (Room | AdminRoom)[], options: RenderOptions): string {
+  const archived = (room: Room | AdminRoom) => ('archived_at' in room && room.archived_at ? formatTime(room.archived_at, options) : '-');
   return table(
-    ['ID', 'NAME', 'PRICE', 'DESCRIPTION'],
-    rooms.map((room) => [String(room.id), room.name, room.price.toFixed(2), room.description]),
+    ['ID', 'NAME', 'PRICE', 'ARCHIVED', 'DESCRIPTION'],
+    rooms.map((room) => [String(room.id), room.name, room.price.toFixed(2), archived(room), room.description]),
+    options,
+  );
+}
+
+export function keysTable(keys: AdminKey[], options: RenderOptions): string {
+  return table(
+    ['ID', 'NAME', 'CREATED', 'LAST USED', 'REVOKED'],
+    keys.map((key) => [key.id, key.name, formatTime(key.created_at, options), formatTime(key.last_used_at, options), formatTime(key.revoked_at, options)]),
     options,
   );
 }

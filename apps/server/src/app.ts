@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { docs } from './http/docs.js';
 import { answerClientError, registerErrorHandling } from './http/error-handling.js';
 import { health } from './http/health.js';
+import { redactingErrorSerializer } from './http/log-redaction.js';
 import { REST_PREFIX } from './http/openapi.js';
 import { restApi } from './http/rest.js';
 import { trpcApi } from './http/trpc.js';
@@ -53,6 +54,7 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
     logger: {
       level: config.LOG_LEVEL,
       redact: { paths: ['req.headers.authorization', '*.email', '*.*.email'], censor: '[redacted]' },
+      serializers: { err: redactingErrorSerializer },
     },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

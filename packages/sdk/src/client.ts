@@ -1,10 +1,15 @@
 import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client';
 import type {
+  AdminKey,
+  AdminRoom,
   AvailabilityInput,
   Booking,
+  CreateRoomInput,
+  CreatedAdminKey,
   HoldInput,
   ListBookingsInput,
   Room,
+  UpdateRoomInput,
 } from '@escape-room/booking-core/contract';
 import type { AppRouter } from '@escape-room/server/router';
 import { toBookingApiError, type BookingApiError } from './errors.js';
@@ -137,6 +142,25 @@ export function createBookingClient(options: BookingClientOptions) {
             cursor = page.next_cursor ?? undefined;
           } while (cursor);
         },
+        /** Calls off any held or confirmed booking until its slot is over. */
+        cancel: (bookingId: string): Promise<Booking> =>
+          attempt(async () => (await trpc.admin.cancelBooking.mutate({ booking_id: bookingId })).booking),
+      },
+      rooms: {
+        /** Every room, archived ones included. */
+        list: (): Promise<AdminRoom[]> => attempt(async () => (await trpc.admin.rooms.list.query()).rooms, retries),
+        create: (room: CreateRoomInput): Promise<AdminRoom> => attempt(async () => (await trpc.admin.rooms.create.mutate(room)).room),
+        update: (roomId: number, changes: Omit<UpdateRoomInput, 'room_id'>): Promise<AdminRoom> =>
+          attempt(async () => (await trpc.admin.rooms.update.mutate({ ...changes, room_id: roomId })).room),
+        /** Stops new holds on the room; its bookings stay. */
+        archive: (roomId: number): Promise<AdminRoom> =>
+          attempt(async () => (await trpc.admin.rooms.archive.mutate({ room_id: roomId })).room),
+      },
+      keys: {
+        list: (): Promise<AdminKey[]> => attempt(async () => (await trpc.admin.keys.list.query()).keys, retries),
+        /** The answer's `secret` is shown this once; store it where the key will be used. */
+        create: (name: string): Promise<CreatedAdminKey> => attempt(() => trpc.admin.keys.create.mutate({ name })),
+        revoke: (keyId: string): Promise<AdminKey> => attempt(async () => (await trpc.admin.keys.revoke.mutate({ key_id: keyId })).key),
       },
     },
   };
