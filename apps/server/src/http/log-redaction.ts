@@ -11,7 +11,6 @@ export function redactEmails(text: string): string {
  * Errors are logged with their message and stack, and database errors quote the statement
  * with its values, a guest's address included; this serializer scrubs them.
  */
-export function redactingErrorSerializer(error: Error): Record<string, unknown> {
-  const serialized = stdSerializers.err(error) as unknown as Record<string, unknown>;
-  return JSON.parse(redactEmails(JSON.stringify(serialized))) as Record<string, unknown>;
+export function redactingErrorSerializer(error: Error): ReturnType<typeof stdSerializers.err> {
+  return JSON.parse(redactEmails(JSON.stringify(stdSerializers.err(error)))) as ReturnType<typeof stdSerializers.err>;
 }
