@@ -16,9 +16,10 @@ export async function tempDatabase(): Promise<{ url: string; dir: string; dispos
 export const runScript = runEntryPoint;
 
 /**
- * Starts the real, compiled server with the tests' admin key. Rate limits are off unless a
- * test turns them on: most tests are one client sending bursts on purpose.
+ * Starts the real, compiled server with the tests' admin key, logging at info (tests read
+ * its log). Rate limits are off unless a test turns them on: most tests are one client
+ * sending bursts on purpose.
  */
 export function startServer(env: Record<string, string>): Promise<RunningServer> {
-  return spawnServer({ ADMIN_API_KEY: TEST_ADMIN_KEY, RATE_LIMIT_ENABLED: 'false', ...env });
+  return spawnServer({ ADMIN_API_KEY: TEST_ADMIN_KEY, RATE_LIMIT_ENABLED: 'false', LOG_LEVEL: 'info', ...env });
 }
