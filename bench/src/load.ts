@@ -49,17 +49,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }, 100)
     : undefined;
 
-  const instance = autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    requests: options.requests,
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url: options.url, connections: options.connections, duration: options.durationSeconds, requests: options.requests },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      histogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+    });
   });
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    histogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));
-    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-  });
-  const result = await instance;
   if (sampler) clearInterval(sampler);
   const ms = (percentile: number) => histogram.getValueAtPercentile(percentile) / 1000;
   return {

@@ -1,0 +1,199 @@
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { parseDatabaseUrl, openDatabase, Booking } from '@escape-room/booking-core/db';
+import { blockingOverlap } from '@escape-room/booking-core/service';
+import type { TestDriver } from '@escape-room/booking-core/testing';
+import { spawnServer } from '@escape-room/server/spawn';
+import { startCeiling } from './ceiling.js';
+import { runLoad, type LoadResult } from './load.js';
+import { textTable, writeReport, type Check, type Row } from './report.js';
+import { contentionWindow, scenarioRequests, type ScenarioName } from './scenarios.js';
+import { seedDatabase, type SeededDatabase } from './seed.js';
+
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
+
+interface Scale {
+  rooms: number;
+  bookings: number;
+  scenarios: ScenarioName[];
+}
+
+const QUICK: Scale[] = [{ rooms: 10, bookings: 10_000, scenarios: ['availability', 'hold', 'flow', 'contention'] }];
+const FULL: Scale[] = [10, 1000].flatMap((rooms) =>
+  [10_000, 100_000, 1_000_000].map((bookings) => ({
+    rooms,
+    bookings,
+    scenarios: (rooms === 10 && bookings === 100_000 ? ['availability', 'hold', 'flow', 'contention'] : ['availability', 'hold']) as ScenarioName[],
+  })),
+);
+
+interface Options {
+  quick: boolean;
+  duration?: number;
+  connections: number;
+  drivers: string;
+  postgresUrl?: string;
+  out: string;
+}
+
+/** EXPLAIN of the very query the service runs for availability, at the middle of the history. */
+async function availabilityPlan(seeded: SeededDatabase, driver: TestDriver): Promise<string> {
+  const target = parseDatabaseUrl(seeded.url, process.cwd());
+  if (typeof target === 'string') throw new Error(target);
+  const db = await openDatabase(target);
+  try {
+    const middle = Math.floor((seeded.from + seeded.to) / 2);
+    const sql = db.em
+      .fork()
+      .createQueryBuilder(Booking)
+      .select('room_id', true)
+      .where(blockingOverlap({ start: middle, end: middle + 3_600_000 }, Date.now()))
+      .getFormattedQuery();
+    const rows = await db.em.fork().getConnection().execute(`explain ${driver === 'sqlite' ? 'query plan ' : ''}${sql}`);
+    const lines = (rows as Record<string, unknown>[]).map((row) => String(row.detail ?? row['QUERY PLAN']));
+    return `${driver}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${sql}\n${lines.join('\n')}`;
+  } finally {
+    await db.close(true);
+  }
+}
+
+async function countDoubleBookings(url: string, seeded: SeededDatabase): Promise<{ winners: number; doubleBookings: number }> {
+  const window = contentionWindow(seeded);
+  const response = await fetch(`${url}/api/v1/bookings?from=${window.from}&to=${window.to}&limit=100`, {
+    headers: { authorization: `Bearer ${ADMIN_KEY}` },
+  });
+  const { bookings } = (await response.json()) as { bookings: { room_id: number; status: string }[] };
+  const live = bookings.filter((b) => b.status === 'pending' || b.status === 'confirmed');
+  const perRoom = new Map<number, number>();
+  for (const b of live) perRoom.set(b.room_id, (perRoom.get(b.room_id) ?? 0) + 1);
+  return { winners: live.length, doubleBookings: [...perRoom.values()].reduce((n, count) => n + Math.max(0, count - 1), 0) };
+}
+
+function evaluate(rows: Row[]): Check[] {
+  const checks: Check[] = [];
+  const sqlite = rows.filter((r) => r.driver === 'sqlite');
+  const find = (scenario: string, rooms: number, bookings: number) =>
+    sqlite.find((r) => r.scenario === scenario && r.rooms === rooms && r.bookings === bookings);
+
+  const availability = find('availability', 10, 100_000);
+  if (availability) {
+    checks.push({ target: 'availability @100k, 10 rooms: >= 15% of ceiling', measured: `${(availability.ratio * 100).toFixed(1)}%`, pass: availability.ratio >= 0.15 });
+    checks.push({ target: 'availability @100k, 10 rooms: p99 < 20 ms', measured: `${availability.p99.toFixed(2)} ms`, pass: availability.p99 < 20 });
+  }
+  for (const hold of sqlite.filter((r) => r.scenario === 'hold')) {
+    const where = `${hold.rooms} rooms, ${hold.bookings.toLocaleString('en')}`;
+    checks.push({ target: `hold (${where}): >= 3% of ceiling`, measured: `${(hold.ratio * 100).toFixed(1)}%`, pass: hold.ratio >= 0.03 });
+    checks.push({ target: `hold (${where}): p99 < 50 ms`, measured: `${hold.p99.toFixed(2)} ms`, pass: hold.p99 < 50 });
+    checks.push({ target: `hold (${where}): zero errors`, measured: `${hold.non2xx} non-2xx, ${hold.errors} errors`, pass: hold.non2xx === 0 && hold.errors === 0 });
+  }
+  for (const rooms of [10, 1000]) {
+    const small = find('availability', rooms, 10_000);
+    const large = find('availability', rooms, 1_000_000);
+    if (small && large) {
+      checks.push({
+        target: `availability p50 @1M within 2x of @10k (${rooms} rooms)`,
+        measured: `${large.p50.toFixed(2)} vs ${small.p50.toFixed(2)} ms (${(large.p50 / small.p50).toFixed(2)}x)`,
+        pass: large.p50 <= 2 * small.p50,
+      });
+    }
+  }
+  const peak = Math.max(...rows.map((r) => r.peakRssMb ?? 0));
+  checks.push({ target: 'server RSS < 200 MB in every scenario', measured: `${peak.toFixed(0)} MB peak`, pass: peak < 200 });
+  for (const c of rows.filter((r) => r.scenario === 'contention')) {
+    const fiveHundreds = Object.entries(c.statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, k]) => n + k, 0);
+    checks.push({
+      target: `contention (${c.driver}): zero double bookings, zero 5xx`,
+      measured: `${c.winners} winners of 5 slots, ${c.doubleBookings} double, ${fiveHundreds} 5xx`,
+      pass: c.doubleBookings === 0 && fiveHundreds === 0 && (c.winners ?? 0) <= 5,
+    });
+  }
+  return checks;
+}
+
+async function run(options: Options): Promise<void> {
+  const scales = options.quick ? QUICK : FULL;
+  const duration = options.duration ?? (options.quick ? 3 : 8);
+  const drivers = options.drivers.split(',').map((d) => d.trim()) as TestDriver[];
+  if (drivers.includes('postgresql')) {
+    const url = options.postgresUrl ?? process.env.TEST_POSTGRES_URL;
+    if (!url) throw new Error('the postgresql driver needs --postgres-url or TEST_POSTGRES_URL');
+    process.env.TEST_POSTGRES_URL = url;
+  }
+  const load = (url: string, requests: Parameters<typeof runLoad>[0]['requests'], pid?: number) =>
+    runLoad({ url, connections: options.connections, durationSeconds: duration, requests, pid });
+
+  const rows: Row[] = [];
+  const plans: string[] = [];
+  const ceilings = new Map<number, LoadResult>();
+  const log = (text: string) => process.stderr.write(`${text}\n`);
+
+  for (const driver of drivers) {
+    for (const scale of scales) {
+      log(`seeding ${driver}: ${scale.rooms} rooms, ${scale.bookings} bookings`);
+      const seeded = await seedDatabase(driver, scale.rooms, scale.bookings);
+      try {
+        const server = await spawnServer({
+          DATABASE_URL: seeded.url,
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'warn',
+          RATE_LIMIT_ENABLED: 'false',
+          ADMIN_API_KEY: ADMIN_KEY,
+        });
+        try {
+          if (!ceilings.has(scale.rooms)) {
+            const middle = new Date((seeded.from + seeded.to) / 2).toISOString();
+            const sample = await (await fetch(`${server.url}/api/v1/availability?start_date=${middle}&end_date=${new Date(Date.parse(middle) + 3_600_000).toISOString()}`)).text();
+            const ceiling = await startCeiling(sample);
+            log(`ceiling: ${scale.rooms} rooms' availability JSON (${sample.length} bytes) from memory`);
+            ceilings.set(scale.rooms, await load(ceiling.url, [{ method: 'GET', path: '/' }]));
+            await ceiling.close();
+            rows.push({ driver: 'node:http', rooms: scale.rooms, bookings: 0, scenario: 'ceiling', ratio: 1, ...ceilings.get(scale.rooms)! });
+          }
+          const ceiling = ceilings.get(scale.rooms)!;
+          for (const scenario of scale.scenarios) {
+            log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${scenario}`);
+            const result = await load(server.url, scenarioRequests(scenario, seeded), server.child.pid);
+            const row: Row = { driver, rooms: scale.rooms, bookings: scale.bookings, scenario, ratio: result.requestsPerSecond / ceiling.requestsPerSecond, ...result };
+            if (scenario === 'contention') Object.assign(row, await countDoubleBookings(server.url, seeded));
+            rows.push(row);
+          }
+        } finally {
+          await server.stop();
+        }
+        if (scale.scenarios.includes('availability')) plans.push(await availabilityPlan(seeded, driver));
+      } finally {
+        await seeded.dispose();
+      }
+    }
+  }
+
+  const checks = evaluate(rows);
+  const meta = {
+    mode: options.quick ? 'quick' : 'full',
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: (await import('node:os')).cpus().length,
+    connections: options.connections,
+    'seconds per scenario': duration,
+  };
+  const name = options.quick ? 'quick' : 'full';
+  await writeReport(options.out, name, rows, checks, meta, plans);
+  process.stdout.write(`${textTable(rows)}\n\n${checks.map((c) => `${c.pass ? 'pass' : 'FAIL'}  ${c.target}: ${c.measured}`).join('\n')}\n`);
+  process.stdout.write(`\nwritten: ${options.out}${name}.json and ${name}.md\n`);
+}
+
+const program = new Command('bench')
+  .description('Load benchmark of the booking API against a bare node:http ceiling')
+  .option('--quick', 'a smoke run: 10 rooms, 10k bookings, 3 s per scenario', false)
+  .option('--duration <seconds>', 'seconds per scenario', Number)
+  .option('--connections <n>', 'concurrent connections', Number, 32)
+  .addOption(new Option('--drivers <list>', 'sqlite, postgresql or both').default(process.env.TEST_POSTGRES_URL ? 'sqlite,postgresql' : 'sqlite'))
+  .option('--postgres-url <url>', 'PostgreSQL server to create the benchmark database on (default TEST_POSTGRES_URL)')
+  .option('--out <dir>', 'where results are written', RESULTS)
+  .action((options: Options) => run(options));
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LoadResult } from './load.js';
+import type { ScenarioName } from './scenarios.js';
+
+export interface Row extends LoadResult {
+  driver: string;
+  rooms: number;
+  bookings: number;
+  scenario: ScenarioName | 'ceiling';
+  /** Throughput as a share of the bare node:http ceiling measured in the same run. */
+  ratio: number;
+  /** Contention only: slots won, and live bookings found overlapping afterwards. */
+  winners?: number;
+  doubleBookings?: number;
+}
+
+export interface Check {
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+function columns(row: Row): string[] {
+  return [
+    row.driver,
+    String(row.rooms),
+    row.bookings.toLocaleString('en'),
+    row.scenario,
+    fmt(row.requestsPerSecond, 0),
+    row.scenario === 'ceiling' ? '1.000' : fmt(row.ratio, 3),
+    fmt(row.p50, 2),
+    fmt(row.p95, 2),
+    fmt(row.p99, 2),
+    String(row.non2xx),
+    String(row.errors),
+    String(Object.entries(row.statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0)),
+    row.peakRssMb === null ? '-' : fmt(row.peakRssMb, 0),
+  ];
+}
+
+const HEAD = ['driver', 'rooms', 'bookings', 'scenario', 'req/s', 'x ceiling', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', '5xx', 'RSS MB'];
+
+export function textTable(rows: Row[]): string {
+  const cells = [HEAD, ...rows.map(columns)];
+  const widths = HEAD.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  return cells.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
+}
+
+function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, plans: string[]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    '# Benchmark results',
+    '',
+    Object.entries(meta).map(([k, v]) => `- ${k}: ${String(v)}`).join('\n'),
+    '',
+    line(HEAD),
+    line(HEAD.map(() => '---')),
+    ...rows.map((row) => line(columns(row))),
+    '',
+    '## Targets',
+    '',
+    line(['target', 'measured', 'result']),
+    line(['---', '---', '---']),
+    ...checks.map((c) => line([c.target, c.measured, c.pass ? 'pass' : '**FAIL**'])),
+    '',
+    '## Query plans of the availability probe',
+    '',
+    ...plans.map((plan) => ['```', plan, '```'].join('\n')),
+    '',
+  ].join('\n');
+}
+
+export async function writeReport(dir: string, name: string, rows: Row[], checks: Check[], meta: Record<string, unknown>, plans: string[]) {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${name}.json`), `${JSON.stringify({ meta, rows, checks, plans }, null, 2)}\n`);
+  await writeFile(join(dir, `${name}.md`), markdown(rows, checks, meta, plans));
+}

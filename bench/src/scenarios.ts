@@ -1,0 +1,94 @@
+import type autocannon from 'autocannon';
+import type { SeededDatabase } from './seed.js';
+import { SLOT_MS } from './seed.js';
+
+const HOUR = 3_600_000;
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export type ScenarioName = 'availability' | 'hold' | 'flow' | 'contention';
+
+/** Fresh, conflict-free slots after the seeded history (which ends in the future): one per call, rooms in turn. */
+function freshSlots(seeded: SeededDatabase, offsetDays: number) {
+  const base = Math.ceil((seeded.to + offsetDays * 24 * HOUR) / HOUR) * HOUR;
+  let next = 0;
+  return () => {
+    const k = next++;
+    const start = base + Math.floor(k / seeded.rooms) * SLOT_MS;
+    return JSON.stringify({
+      room_id: 1 + (k % seeded.rooms),
+      guest: { name: 'Bench Guest', email: `guest${k % 5000}@bench.example` },
+      start_date: iso(start),
+      end_date: iso(start + HOUR),
+    });
+  };
+}
+
+/** The request sequence each autocannon connection repeats, per scenario. */
+export function scenarioRequests(name: ScenarioName, seeded: SeededDatabase): autocannon.Request[] {
+  switch (name) {
+    case 'availability': {
+      // Random ranges of 1 to 3 hours inside the seeded history.
+      const span = seeded.to - seeded.from - 4 * HOUR;
+      return [
+        {
+          method: 'GET',
+          setupRequest: (request) => {
+            const start = seeded.from + Math.floor((Math.random() * span) / 60_000) * 60_000;
+            const end = start + (1 + Math.floor(Math.random() * 3)) * HOUR;
+            return { ...request, path: `/api/v1/availability?start_date=${iso(start)}&end_date=${iso(end)}` };
+          },
+        },
+      ];
+    }
+    case 'hold': {
+      const next = freshSlots(seeded, 1);
+      return [{ method: 'POST', path: '/api/v1/bookings', headers: JSON_HEADERS, setupRequest: (request) => ({ ...request, body: next() }) }];
+    }
+    case 'flow': {
+      const next = freshSlots(seeded, 400);
+      return [
+        {
+          method: 'POST',
+          path: '/api/v1/bookings',
+          headers: JSON_HEADERS,
+          setupRequest: (request) => ({ ...request, body: next() }),
+          onResponse: (status, body, context) => {
+            (context as { bookingId?: string }).bookingId = status === 201 ? (JSON.parse(body) as { booking: { id: string } }).booking.id : 'none';
+          },
+        },
+        {
+          method: 'PUT',
+          setupRequest: (request, context) => ({ ...request, path: `/api/v1/bookings/${(context as { bookingId?: string }).bookingId}/confirm` }),
+        },
+      ];
+    }
+    case 'contention': {
+      // Every client fights over the same five slots.
+      const base = Math.ceil((seeded.to + 800 * 24 * HOUR) / HOUR) * HOUR;
+      return [
+        {
+          method: 'POST',
+          path: '/api/v1/bookings',
+          headers: JSON_HEADERS,
+          setupRequest: (request) => {
+            const slot = Math.floor(Math.random() * 5);
+            const body = {
+              room_id: 1 + slot,
+              guest: { name: 'Contender', email: `contender${Math.floor(Math.random() * 1000)}@bench.example` },
+              start_date: iso(base),
+              end_date: iso(base + HOUR),
+            };
+            return { ...request, body: JSON.stringify(body) };
+          },
+        },
+      ];
+    }
+  }
+}
+
+/** Where the contention scenario aims, to count its winners afterwards. */
+export function contentionWindow(seeded: SeededDatabase): { from: string; to: string } {
+  const base = Math.ceil((seeded.to + 800 * 24 * HOUR) / HOUR) * HOUR;
+  return { from: iso(base), to: iso(base + HOUR) };
+}
