@@ -13,9 +13,20 @@ export type Database = MikroORM<AbstractSqlDriver>;
 // Pragmas run on every new SQLite connection: WAL lets readers and a writer share the file,
 // busy_timeout makes a second process wait for the write lock instead of failing at once.
 const SQLITE_PRAGMAS = ['pragma journal_mode = wal', 'pragma busy_timeout = 5000', 'pragma foreign_keys = on'];
+const SQLITE_CONNECTIONS = 4;
 
 interface SqliteConnectionHandle {
   exec(sql: string, done: (err: Error | null) => void): void;
+}
+
+/**
+ * Several connections to one SQLite file let reads run side by side (WAL: readers never
+ * block the writer); writers still take turns on the file's lock, waiting through
+ * busy_timeout and retried by the service. An in-memory database exists per connection,
+ * so it gets exactly one.
+ */
+function sqlitePoolSize(path: string): { min: number; max: number } {
+  return path === ':memory:' ? { min: 1, max: 1 } : { min: 1, max: SQLITE_CONNECTIONS };
 }
 
 function driverOptions(target: DatabaseTarget): Options<AbstractSqlDriver> {
@@ -31,6 +42,7 @@ function driverOptions(target: DatabaseTarget): Options<AbstractSqlDriver> {
     driver: SqliteDriver,
     dbName: target.path,
     pool: {
+      ...sqlitePoolSize(target.path),
       afterCreate(conn: SqliteConnectionHandle, done: (err: Error | null, conn: unknown) => void) {
         conn.exec(SQLITE_PRAGMAS.join(';'), (err) => done(err, conn));
       },

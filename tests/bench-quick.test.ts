@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BENCH = fileURLToPath(new URL('../bench/dist/main.js', import.meta.url));
+let out: string | undefined;
+afterAll(async () => {
+  if (out) await rm(out, { recursive: true, force: true });
+});
+
+// The smoke run of `pnpm bench --quick`, so the benchmark cannot rot. It asserts what must
+// always hold (no errors, no double booking, every scenario measured), not speed: these
+// machines are shared, and the speed targets are judged on the full run.
+describe('pnpm bench --quick', () => {
+  it('measures every scenario against the ceiling and writes its reports', async () => {
+    out = await mkdtemp(join(tmpdir(), 'bench-'));
+    const { stdout } = await run(process.execPath, [BENCH, '--quick', '--drivers', 'sqlite', '--duration', '2', '--out', `${out}/`], {
+      timeout: 120_000,
+    });
+    expect(stdout).toContain('x ceiling');
+    const report = JSON.parse(await readFile(join(out, 'quick.json'), 'utf8'));
+    const scenarios = report.rows.map((row: { scenario: string }) => row.scenario);
+    expect(scenarios).toEqual(['ceiling', 'availability', 'hold', 'flow', 'contention']);
+    for (const row of report.rows) {
+      expect(row.requestsPerSecond, row.scenario).toBeGreaterThan(0);
+      expect(row.errors, row.scenario).toBe(0);
+      expect(Object.keys(row.statuses).filter((status) => Number(status) >= 500), row.scenario).toEqual([]);
+    }
+    const byScenario = Object.fromEntries(report.rows.map((row: { scenario: string }) => [row.scenario, row]));
+    expect(byScenario.hold.non2xx).toBe(0);
+    expect(byScenario.contention.doubleBookings).toBe(0);
+    expect(byScenario.contention.winners).toBeLessThanOrEqual(5);
+    expect(byScenario.availability.peakRssMb).toBeGreaterThan(0);
+    expect(report.plans[0]).toMatch(/booking_room_start_idx/);
+    expect(await readFile(join(out, 'quick.md'), 'utf8')).toContain('## Targets');
+  });
+});
