@@ -7,6 +7,8 @@ import type { ServiceDeps } from './deps.js';
 import { blockingOverlap } from './overlap.js';
 import { toRoomDto } from './serialize.js';
 import { inTransaction } from './transaction.js';
+import type { Database } from '../db/orm.js';
+import type { Interval } from '../domain/interval.js';
 
 /** Rooms the venue creates get ids from here up, clear of the small ids a rooms file uses. */
 const FIRST_CREATED_ROOM_ID = 1001;
@@ -37,18 +39,24 @@ export async function getRoom({ db }: ServiceDeps, roomId: number): Promise<Room
   return toRoomDto(room);
 }
 
-/** Open rooms with no confirmed booking and no live hold overlapping [start_date, end_date). */
-export async function availableRooms({ db, clock }: ServiceDeps, query: AvailabilityQuery): Promise<RoomDto[]> {
+/**
+ * The availability query, in one round trip: open rooms minus those with a blocking
+ * booking (an index range per room). Exported so the benchmark can EXPLAIN the very query.
+ */
+export function availabilityQuery(db: Database, slot: Interval, now: number) {
   const em = db.em.fork();
-  const slot = { start: query.start_date, end: query.end_date };
-  // One round trip: open rooms minus those with a blocking booking (an index range per room).
-  const taken = em.createQueryBuilder(Booking).select('room_id').where(blockingOverlap(slot, clock.now()));
-  const rows = await em
+  const taken = em.createQueryBuilder(Booking).select('room_id').where(blockingOverlap(slot, now));
+  return em
     .createQueryBuilder(Room)
     .select('*')
     .where({ ...open, id: { $nin: taken.getKnexQuery() } })
-    .orderBy({ id: 'asc' })
-    .execute<RoomRow[]>('all', false);
+    .orderBy({ id: 'asc' });
+}
+
+/** Open rooms with no confirmed booking and no live hold overlapping [start_date, end_date). */
+export async function availableRooms({ db, clock }: ServiceDeps, query: AvailabilityQuery): Promise<RoomDto[]> {
+  const slot = { start: query.start_date, end: query.end_date };
+  const rows = await availabilityQuery(db, slot, clock.now()).execute<RoomRow[]>('all', false);
   return rows.map(fromRow);
 }
 
