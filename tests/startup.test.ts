@@ -1,12 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call } from './support/http.js';
-import { runScript, startServer, tempDatabase } from './support/server.js';
+import { emptyDatabase } from '@escape-room/booking-core/testing';
+import { runScript, startServer } from './support/server.js';
 
-let db: Awaited<ReturnType<typeof tempDatabase>>;
+let db: Awaited<ReturnType<typeof emptyDatabase>>;
 beforeEach(async () => {
-  db = await tempDatabase();
+  db = await emptyDatabase('sqlite');
 });
 afterEach(() => db.dispose());
 
@@ -46,7 +47,7 @@ describe('migrations and room seeding', () => {
   });
 
   it('a restart with an edited rooms file updates rooms, keeps the others and their bookings', async () => {
-    const roomsFile = join(db.dir, 'rooms.json');
+    const roomsFile = join(dirname(db.url.slice('sqlite:'.length)), 'rooms.json');
     const original = JSON.parse(await readFile(new URL('../data/rooms.json', import.meta.url), 'utf8')) as { id: number; price: number }[];
     await writeFile(roomsFile, JSON.stringify(original));
     let server = await startServer({ DATABASE_URL: db.url, ROOMS_FILE: roomsFile });

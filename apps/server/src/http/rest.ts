@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest, onRequestHookHandler, onSendHookHandler } from 'fastify';
 import type { TRPCError } from '@trpc/server';
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
+import type { ErrorBody } from '@escape-room/booking-core/contract';
 import { retryAfterHeader } from '../rate-limit/budget.js';
 import type { ContextFactory } from '../trpc/context.js';
 import { procedureMeta } from '../trpc/procedure-meta.js';
@@ -31,10 +32,9 @@ const bodylessIsJson: onRequestHookHandler = (request, _reply, done) => {
  */
 const contractErrorBody: onSendHookHandler = async (_request, reply, payload) => {
   if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
-  const parsed = JSON.parse(payload) as { data?: { code?: string; message?: string; issues?: [] } };
-  const data = parsed.data;
+  const { data } = JSON.parse(payload) as { data?: Partial<ErrorBody> };
   if (!data?.code) return payload;
-  return JSON.stringify(errorBody(data.code as never, data.message ?? '', data.issues));
+  return JSON.stringify(errorBody(data.code, data.message ?? '', data.issues));
 };
 
 export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = async (app, { makeContext }) => {
