@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@escape-room/server/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase } from '@escape-room/booking-core/testing';
+import { freePort } from '@escape-room/server/spawn';
 import { call, holdBody } from './support/http.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { useServer } from './support/use-server.js';
@@ -40,15 +40,6 @@ describe('rate limits on one instance', () => {
     for (const r of refused) expect(((r as PromiseRejectedResult).reason as TRPCClientError<AppRouter>).data?.code).toBe('RATE_LIMITED');
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('rate limits shared through Redis by two instances', () => {
   let redis: ChildProcess;

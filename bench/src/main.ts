@@ -7,7 +7,7 @@ import { spawnServer } from '@escape-room/server/spawn';
 import { startCeiling } from './ceiling.js';
 import { runLoad, type LoadResult } from './load.js';
 import { textTable, writeReport, type Check, type Row } from './report.js';
-import { contentionWindow, scenarioRequests, type ScenarioName } from './scenarios.js';
+import { contentionSlot, scenarioRequests, type ScenarioName } from './scenarios.js';
 import { seedDatabase, type SeededDatabase } from './seed.js';
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
@@ -54,8 +54,9 @@ async function availabilityPlan(seeded: SeededDatabase, driver: TestDriver): Pro
 }
 
 async function countDoubleBookings(url: string, seeded: SeededDatabase): Promise<{ winners: number; doubleBookings: number }> {
-  const window = contentionWindow(seeded);
-  const response = await fetch(`${url}/api/v1/bookings?from=${window.from}&to=${window.to}&limit=100`, {
+  const slot = contentionSlot(seeded);
+  const range = `from=${new Date(slot.start).toISOString()}&to=${new Date(slot.end).toISOString()}`;
+  const response = await fetch(`${url}/api/v1/bookings?${range}&limit=100`, {
     headers: { authorization: `Bearer ${ADMIN_KEY}` },
   });
   const { bookings } = (await response.json()) as { bookings: { room_id: number; status: string }[] };

@@ -24,6 +24,12 @@ function freshSlots(seeded: SeededDatabase, offsetDays: number) {
   };
 }
 
+/** The one slot (on rooms 1 to 5) the contention scenario fights over, far past the seeded history. */
+export function contentionSlot(seeded: SeededDatabase): { start: number; end: number } {
+  const start = Math.ceil((seeded.to + 800 * 24 * HOUR) / HOUR) * HOUR;
+  return { start, end: start + HOUR };
+}
+
 /** The request sequence each autocannon connection repeats, per scenario. */
 export function scenarioRequests(name: ScenarioName, seeded: SeededDatabase): autocannon.Request[] {
   switch (name) {
@@ -65,19 +71,18 @@ export function scenarioRequests(name: ScenarioName, seeded: SeededDatabase): au
     }
     case 'contention': {
       // Every client fights over the same five slots.
-      const base = Math.ceil((seeded.to + 800 * 24 * HOUR) / HOUR) * HOUR;
+      const slot = contentionSlot(seeded);
       return [
         {
           method: 'POST',
           path: '/api/v1/bookings',
           headers: JSON_HEADERS,
           setupRequest: (request) => {
-            const slot = Math.floor(Math.random() * 5);
             const body = {
-              room_id: 1 + slot,
+              room_id: 1 + Math.floor(Math.random() * 5),
               guest: { name: 'Contender', email: `contender${Math.floor(Math.random() * 1000)}@bench.example` },
-              start_date: iso(base),
-              end_date: iso(base + HOUR),
+              start_date: iso(slot.start),
+              end_date: iso(slot.end),
             };
             return { ...request, body: JSON.stringify(body) };
           },
@@ -87,8 +92,3 @@ export function scenarioRequests(name: ScenarioName, seeded: SeededDatabase): au
   }
 }
 
-/** Where the contention scenario aims, to count its winners afterwards. */
-export function contentionWindow(seeded: SeededDatabase): { from: string; to: string } {
-  const base = Math.ceil((seeded.to + 800 * 24 * HOUR) / HOUR) * HOUR;
-  return { from: iso(base), to: iso(base + HOUR) };
-}

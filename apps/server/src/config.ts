@@ -7,6 +7,11 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** An optional variable; set but empty (`VAR=`) counts as unset, as shells and .env files mean it. */
+function optional<T extends z.ZodType<string>>(schema: T) {
+  return schema.optional().or(z.literal('').transform(() => undefined));
+}
+
 function envSchema(baseDir: string) {
   return z.object({
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -25,21 +30,13 @@ function envSchema(baseDir: string) {
     BOOKING_HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
     BOOKING_HOLD_MAX_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
     SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
-    ADMIN_API_KEY: z
-      .string()
-      .min(16, 'must be at least 16 characters')
-      .optional()
-      .or(z.literal('').transform(() => undefined)),
+    ADMIN_API_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     RATE_LIMIT_ENABLED: z.stringbool().default(true),
     RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().positive().default(600),
     RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(120),
     RATE_LIMIT_HOLDS_PER_MINUTE: z.coerce.number().int().positive().default(30),
-    REDIS_URL: z
-      .string()
-      .regex(/^rediss?:\/\//, 'expected redis://host:port')
-      .optional()
-      .or(z.literal('').transform(() => undefined)),
+    REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'expected redis://host:port')),
     CORS_ORIGINS: z
       .string()
       .default('')

@@ -14,7 +14,7 @@ export interface RunningServer {
 }
 
 /** A port nobody listens on right now, picked by the kernel. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer().once('error', reject);
     probe.listen(0, '127.0.0.1', () => {

@@ -4,6 +4,7 @@ import type {
   AdminRoom,
   AvailabilityInput,
   Booking,
+  BookingPage,
   CreateRoomInput,
   CreatedAdminKey,
   HoldInput,
@@ -38,12 +39,6 @@ export interface HoldOptions {
    * reuses it for its own retries, so a retried hold never takes the slot from itself.
    */
   idempotencyKey?: string | undefined;
-}
-
-export interface BookingPage {
-  bookings: Booking[];
-  /** Pass as `cursor` to get the next page; null on the last one. */
-  next_cursor: string | null;
 }
 
 const RETRYABLE = new Set<BookingApiError['code']>(['NETWORK_ERROR', 'SERVICE_UNAVAILABLE', 'IDEMPOTENCY_IN_PROGRESS']);

@@ -8,7 +8,6 @@ export {
   createBookingClient,
   type BookingClient,
   type BookingClientOptions,
-  type BookingPage,
   type HoldOptions,
 } from './client.js';
 export { BookingApiError, isBookingApiError, type BookingErrorCode } from './errors.js';

@@ -10,7 +10,6 @@ export function connectRedis(url: string, log: FastifyBaseLogger): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    lazyConnect: false,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   let down = false;

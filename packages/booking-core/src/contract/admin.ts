@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { InstantOutput } from './time.js';
-import { RoomIdParam } from './rooms.js';
+import { RoomIdParam, strictNumber } from './rooms.js';
 
-/** A price in a JSON body: whole cents, strictly a number (the pipe keeps the REST adapter from coercing). */
-const Money = z.number().nonnegative().max(1_000_000).multipleOf(0.01).pipe(z.number()).meta({ example: 34.5 });
+/** A price in a JSON body: whole cents, strictly a number. */
+const Money = strictNumber(z.number().nonnegative().max(1_000_000).multipleOf(0.01)).meta({ example: 34.5 });
 
 // ---- rooms ----------------------------------------------------------------------------------
 

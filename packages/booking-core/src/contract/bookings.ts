@@ -95,8 +95,9 @@ export const ListBookingsInput = z
 export type ListBookingsInput = z.input<typeof ListBookingsInput>;
 export const ListBookingsOutput = z.object({
   bookings: z.array(BookingSchema),
-  next_cursor: z.string().nullable(),
+  next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last one' }),
 });
+export type BookingPage = z.infer<typeof ListBookingsOutput>;
 
 // Parsed forms (times as epoch milliseconds), as the service receives them.
 export type AvailabilityQuery = z.output<typeof AvailabilityInput>;

@@ -1,8 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import type { BookingStatus, ListBookingsQuery } from '../contract/index.js';
+import type { BookingPage, BookingStatus, ListBookingsQuery } from '../contract/index.js';
 import { BookingError } from '../domain/errors.js';
 import { Booking } from '../db/entities.js';
-import type { BookingPage } from './api.js';
 import type { ServiceDeps } from './deps.js';
 import { toBookingDto } from './serialize.js';
 

@@ -3,6 +3,7 @@ import type {
   AdminRoom,
   AvailabilityQuery,
   Booking,
+  BookingPage,
   CreateRoomRequest,
   CreatedAdminKey,
   HoldRequest,
@@ -19,11 +20,6 @@ export interface HoldOptions {
 export interface SweepResult {
   expiredHolds: number;
   forgottenKeys: number;
-}
-
-export interface BookingPage {
-  bookings: Booking[];
-  next_cursor: string | null;
 }
 
 /**

@@ -6,7 +6,7 @@ import { cancelBooking, cancelByVenue, confirmHold, extendHold, getBooking, plac
 import { sweep } from './sweeper.js';
 import { listBookings } from './admin.js';
 
-export type { BookingApi, BookingPage, HoldOptions, SweepResult } from './api.js';
+export type { BookingApi, HoldOptions, SweepResult } from './api.js';
 export type { ServiceDeps } from './deps.js';
 export { blockingOverlap, isOverlapViolation } from './overlap.js';
 export { availabilityQuery } from './rooms.js';

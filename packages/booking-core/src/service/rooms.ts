@@ -24,7 +24,7 @@ type RoomRow = { id: number; name: string; description: string; price_cents: num
 
 // Guest-facing reads are the hot path: plain rows straight into the wire format, with no
 // entity hydration or identity map (profiling showed the ORM's find at 3x the raw query).
-const fromRow = (row: RoomRow): RoomDto => ({ id: row.id, name: row.name, description: row.description, price: row.price_cents / 100 });
+const fromRow = (row: RoomRow): RoomDto => toRoomDto({ ...row, priceCents: row.price_cents });
 
 /** The rooms guests can book, archived ones left out. */
 export async function listRooms({ db }: ServiceDeps): Promise<RoomDto[]> {

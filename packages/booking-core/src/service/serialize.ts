@@ -3,7 +3,8 @@ import { formatInstant } from '../contract/time.js';
 import { effectiveStatus } from '../domain/status.js';
 import type { Booking, Room } from '../db/entities.js';
 
-export function toRoomDto(room: Room): RoomDto {
+/** A room on the wire; money is stored in cents. Takes an entity or any row of the same shape. */
+export function toRoomDto(room: Pick<Room, 'id' | 'name' | 'description' | 'priceCents'>): RoomDto {
   return { id: room.id, name: room.name, description: room.description, price: room.priceCents / 100 };
 }
 
