@@ -1,5 +1,5 @@
 import pg from 'pg';
-import sqlite3 from 'sqlite3';
+import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyDatabase, testDrivers, type TestDriver } from '@escape-room/booking-core/testing';
 import { call, holdBody } from './support/http.js';
@@ -21,12 +21,11 @@ async function blockHolds(driver: TestDriver, url: string): Promise<() => Promis
       await client.end();
     };
   }
-  const file = new sqlite3.Database(url.slice('sqlite:'.length));
-  const exec = (sql: string) => new Promise<void>((resolve, reject) => file.exec(sql, (err) => (err ? reject(err) : resolve())));
-  await exec('begin immediate');
+  const file = new Sqlite(url.slice('sqlite:'.length));
+  file.exec('begin immediate');
   return async () => {
-    await exec('commit');
-    await new Promise<void>((resolve) => file.close(() => resolve()));
+    file.exec('commit');
+    file.close();
   };
 }
 

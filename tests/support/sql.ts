@@ -1,14 +1,15 @@
 import pg from 'pg';
-import sqlite3 from 'sqlite3';
+import Sqlite from 'better-sqlite3';
 
 /** Runs one SQL statement straight against a test database (behind the server's back). */
 export async function sql<T = Record<string, unknown>>(databaseUrl: string, text: string): Promise<T[]> {
   if (databaseUrl.startsWith('sqlite:')) {
-    const file = new sqlite3.Database(databaseUrl.slice('sqlite:'.length));
+    const file = new Sqlite(databaseUrl.slice('sqlite:'.length), { timeout: 5_000 });
     try {
-      return await new Promise<T[]>((resolve, reject) => file.all(text, (error, rows) => (error ? reject(error) : resolve(rows as T[]))));
+      const statement = file.prepare(text);
+      return statement.reader ? (statement.all() as T[]) : (statement.run(), []);
     } finally {
-      await new Promise<void>((resolve) => file.close(() => resolve()));
+      file.close();
     }
   }
   const client = new pg.Client({ connectionString: databaseUrl });

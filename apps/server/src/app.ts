@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { BookingApi } from '@escape-room/booking-core/api';
 import type { Config } from './config.js';
@@ -10,6 +9,7 @@ import { health } from './http/health.js';
 import { redactingErrorSerializer } from './http/log-redaction.js';
 import { REST_PREFIX } from './http/openapi.js';
 import { restApi } from './http/rest.js';
+import { useSecurityHeaders } from './http/security-headers.js';
 import { trpcApi } from './http/trpc.js';
 import { createRateLimiter, unlimited, type RateLimiter } from './rate-limit/limiter.js';
 import { connectRedis } from './rate-limit/redis.js';
@@ -81,10 +81,7 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
   });
 
   registerErrorHandling(app);
-  await app.register(helmet, {
-    // The reference page's styles are inline; scripts stay same-origin only.
-    contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
-  });
+  useSecurityHeaders(app);
   // Browsers on other origins may call the API only from the configured allowlist.
   await app.register(cors, {
     origin: config.CORS_ORIGINS,

@@ -27,10 +27,11 @@ export async function freePort(): Promise<number> {
 /**
  * Starts the compiled server as a child process on a free port and resolves once it
  * listens. For the end-to-end tests and the benchmark: the real process, nothing in-process.
+ * `nodeOptions` go to node itself (`--cpu-prof` is refused in NODE_OPTIONS).
  */
-export async function spawnServer(env: Record<string, string>): Promise<RunningServer> {
+export async function spawnServer(env: Record<string, string>, nodeOptions: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawnProcess(process.execPath, [`${DIST}main.js`], {
+  const child = spawnProcess(process.execPath, [...nodeOptions, `${DIST}main.js`], {
     env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

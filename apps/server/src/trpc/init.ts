@@ -64,26 +64,26 @@ const t = initTRPC
 export const router = t.router;
 
 // 3. Procedures -------------------------------------------------------------------------------
-/** Domain refusals become tRPC errors with the status their code carries in the contract. */
-const domainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  const cause = result.ok ? undefined : result.error.cause;
-  if (cause instanceof BookingError) {
-    throw new TRPCError({ code: trpcCodeFor(cause.code), message: cause.message, cause });
-  }
-  return result;
-});
-
 /**
- * Every call spends from its caller's budget before its input is even parsed, so REST and
- * tRPC share one budget and each call of a tRPC batch counts.
+ * Every call first spends from its caller's budget, before its input is even parsed, so REST
+ * and tRPC share one budget and each call of a tRPC batch counts. Domain refusals (a spent
+ * budget among them) become tRPC errors with the status their code carries in the contract.
+ * One middleware, not two: each level of tRPC's middleware chain copies the call's options
+ * twice, which the benchmark's profile showed as a tenth of a cheap read's CPU time.
  */
-const rateLimited = t.middleware(async ({ ctx, meta, next }) => {
-  await ctx.spend(meta?.budget ?? 'read');
-  return next();
+const guarded = t.middleware(async ({ ctx, meta, next }) => {
+  try {
+    await ctx.spend(meta?.budget ?? 'read');
+    const result = await next();
+    if (!result.ok && result.error.cause instanceof BookingError) throw result.error.cause;
+    return result;
+  } catch (error) {
+    if (!(error instanceof BookingError)) throw error;
+    throw new TRPCError({ code: trpcCodeFor(error.code), message: error.message, cause: error });
+  }
 });
 
-export const publicProcedure = t.procedure.use(domainErrors).use(rateLimited);
+export const publicProcedure = t.procedure.use(guarded);
 
 export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => {
   await ctx.authorizeAdmin();

@@ -2,3 +2,4 @@ export * from './entities.js';
 export * from './database-url.js';
 export * from './orm.js';
 export * from './migrate.js';
+export * from './sql.js';

@@ -1,8 +1,8 @@
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
 import { entities } from './entities.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
@@ -10,20 +10,23 @@ import type { DatabaseTarget } from './database-url.js';
 
 export type Database = MikroORM<AbstractSqlDriver>;
 
-// Pragmas run on every new SQLite connection: WAL lets readers and a writer share the file,
-// busy_timeout makes a second process wait for the write lock instead of failing at once.
-const SQLITE_PRAGMAS = ['pragma journal_mode = wal', 'pragma busy_timeout = 5000', 'pragma foreign_keys = on'];
-const SQLITE_CONNECTIONS = 4;
+/**
+ * Run on every new SQLite connection. WAL lets readers and a writer share the file. better-sqlite3
+ * is synchronous, so a wait for another process's write lock would stall the whole event loop:
+ * busy_timeout stays short and the service retries a busy write asynchronously instead.
+ */
+const SQLITE_BUSY_TIMEOUT_MS = 20;
+const SQLITE_PRAGMAS = ['journal_mode = wal', `busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`, 'foreign_keys = on'];
+const SQLITE_CONNECTIONS = 2;
 
 interface SqliteConnectionHandle {
-  exec(sql: string, done: (err: Error | null) => void): void;
+  pragma(source: string): unknown;
 }
 
 /**
- * Several connections to one SQLite file let reads run side by side (WAL: readers never
- * block the writer); writers still take turns on the file's lock, waiting through
- * busy_timeout and retried by the service. An in-memory database exists per connection,
- * so it gets exactly one.
+ * A second connection lets a read run while a write transaction holds the first one between
+ * its statements (WAL: readers never block the writer, nor see its uncommitted rows). Writers
+ * take turns in the service. An in-memory database exists per connection, so it gets exactly one.
  */
 function sqlitePoolSize(path: string): { min: number; max: number } {
   return path === ':memory:' ? { min: 1, max: 1 } : { min: 1, max: SQLITE_CONNECTIONS };
@@ -39,12 +42,17 @@ function driverOptions(target: DatabaseTarget): Options<AbstractSqlDriver> {
     } as Options<AbstractSqlDriver>;
   }
   return {
-    driver: SqliteDriver,
+    driver: BetterSqliteDriver,
     dbName: target.path,
     pool: {
       ...sqlitePoolSize(target.path),
       afterCreate(conn: SqliteConnectionHandle, done: (err: Error | null, conn: unknown) => void) {
-        conn.exec(SQLITE_PRAGMAS.join(';'), (err) => done(err, conn));
+        try {
+          for (const pragma of SQLITE_PRAGMAS) conn.pragma(pragma);
+          done(null, conn);
+        } catch (error) {
+          done(error as Error, conn);
+        }
       },
     },
     migrations: { migrationsList: sqliteMigrations },

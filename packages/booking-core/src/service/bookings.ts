@@ -2,59 +2,68 @@ import type { Booking as BookingDto, BookingStatus, HoldRequest } from '../contr
 import { BookingError } from '../domain/errors.js';
 import { assertBookable, extendedExpiry, holdExpiry } from '../domain/hold-policy.js';
 import { transitions, type BookingState } from '../domain/status.js';
-import { Booking, Guest, Room } from '../db/entities.js';
+import { Booking } from '../db/entities.js';
 import type { HoldOptions } from './api.js';
 import type { ServiceDeps } from './deps.js';
 import { idempotent } from './idempotency.js';
 import { newBookingId } from './ids.js';
 import { blockingOverlap, isOverlapViolation, lapsedOverlap } from './overlap.js';
 import { toBookingDto } from './serialize.js';
-import { inTransaction } from './transaction.js';
+import { ROOM_COLUMNS, roomNotFound, type RoomRow } from './rooms.js';
+import { inSqlTransaction, inTransaction } from './transaction.js';
 
 const slotTaken = () => new BookingError('SLOT_UNAVAILABLE', 'The room is already booked or held for part of that time');
 
+type HoldRoomRow = RoomRow & { archived_at: unknown };
+
 /**
- * Places a hold. One write transaction first marks lapsed holds on the slot as expired (the
- * PostgreSQL constraint sees statuses, not clocks; on SQLite this first write also takes the
- * write lock before anything is read), then checks for a live overlap and inserts. The
- * database's own guard refuses an overlap that slips past the check (another process, say).
+ * Places a hold: one write transaction of hand-written statements (the hot write path). It
+ * first marks lapsed holds on the slot as expired (the PostgreSQL constraint sees statuses,
+ * not clocks), then checks the room and for a live overlap, and inserts. The database's own
+ * guard refuses an overlap that slips past the check (another process, say).
  */
 async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<BookingDto> {
   const { db, clock, policy } = deps;
   const now = clock.now();
   const slot = { start: request.start_date, end: request.end_date };
   assertBookable(slot, now);
+  const roomId = request.room_id;
+  const { name, email } = request.guest;
   try {
-    const booking = await inTransaction(db, async (em) => {
-      await em.nativeUpdate(
-        Booking,
-        { $and: [{ room: request.room_id }, lapsedOverlap(slot, now)] },
-        { status: 'expired', expiresAt: null, updatedAt: now },
-      );
-      const room = await em.findOne(Room, request.room_id);
-      if (!room) throw new BookingError('ROOM_NOT_FOUND', `Room ${request.room_id} does not exist`);
-      if (room.archivedAt != null) throw new BookingError('ROOM_ARCHIVED', `Room ${room.id} is archived and takes no new holds`);
-      if ((await em.count(Booking, { $and: [{ room }, blockingOverlap(slot, now)] })) > 0) throw slotTaken();
+    return await inSqlTransaction(db, async (sql) => {
+      const lapsed = lapsedOverlap(slot, now);
+      await sql.run({
+        text: `update booking set status = 'expired', expires_at = null, updated_at = ? where room_id = ? and ${lapsed.sql}`,
+        params: [now, roomId, ...lapsed.params],
+      });
+      const [room] = await sql.all<HoldRoomRow>({ text: `select ${ROOM_COLUMNS}, archived_at from room where id = ?`, params: [roomId] });
+      if (!room) throw roomNotFound(roomId);
+      if (room.archived_at != null) throw new BookingError('ROOM_ARCHIVED', `Room ${roomId} is archived and takes no new holds`);
+      const blocking = blockingOverlap(slot, now);
+      const taken = await sql.all({ text: `select 1 from booking where room_id = ? and ${blocking.sql} limit 1`, params: [roomId, ...blocking.params] });
+      if (taken.length > 0) throw slotTaken();
 
-      const email = request.guest.email;
-      const guest = await em.upsert(
-        Guest,
-        { email, emailKey: email.toLowerCase(), name: request.guest.name, createdAt: now },
-        { onConflictFields: ['emailKey'], onConflictMergeFields: ['email', 'name'] },
-      );
-      return em.create(Booking, {
+      // One guest record per address, whatever its case; the latest name and spelling win.
+      const [guest] = await sql.all<{ id: number }>({
+        text: `insert into guest (email, email_key, name, created_at) values (?, ?, ?, ?)
+          on conflict (email_key) do update set email = excluded.email, name = excluded.name returning id`,
+        params: [email, email.toLowerCase(), name, now],
+      });
+      const booking = {
         id: newBookingId(),
-        room,
-        guest,
-        status: 'pending',
+        status: 'pending' as const,
         startAt: slot.start,
         endAt: slot.end,
         createdAt: now,
-        updatedAt: now,
         expiresAt: holdExpiry(policy, now),
+      };
+      await sql.run({
+        text: `insert into booking (id, room_id, guest_id, status, start_at, end_at, created_at, updated_at, expires_at)
+          values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        params: [booking.id, roomId, guest!.id, booking.status, booking.startAt, booking.endAt, now, now, booking.expiresAt],
       });
+      return toBookingDto({ ...booking, room: { ...room, priceCents: room.price_cents }, guest: { name, email } }, now);
     });
-    return toBookingDto(booking, now);
   } catch (error) {
     if (isOverlapViolation(error)) throw slotTaken();
     throw error;

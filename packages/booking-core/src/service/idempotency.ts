@@ -4,6 +4,7 @@ import type { Booking as BookingDto, ErrorCode, FieldIssue } from '../contract/i
 import { BookingError } from '../domain/errors.js';
 import { IdempotencyKey } from '../db/entities.js';
 import type { ServiceDeps } from './deps.js';
+import { write } from './transaction.js';
 
 /** How long an answer stays replayable. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -78,7 +79,7 @@ export async function idempotent(
   // Waiting is measured in real time: it is about this process, not about booking rules.
   const giveUpAt = Date.now() + WAIT_FOR_FIRST_MS;
   for (;;) {
-    const claimed = await claim(deps, key, fingerprint);
+    const claimed = await write(deps.db, () => claim(deps, key, fingerprint));
     if (claimed.kind === 'replay') return replay(claimed.outcome);
     if (claimed.kind === 'claimed') break;
     if (Date.now() >= giveUpAt) {
@@ -89,7 +90,7 @@ export async function idempotent(
 
   const em = deps.db.em.fork();
   const finish = (outcome: Outcome) =>
-    em.nativeUpdate(IdempotencyKey, { key }, { state: 'done', response: JSON.stringify(outcome), updatedAt: deps.clock.now() });
+    write(deps.db, () => em.nativeUpdate(IdempotencyKey, { key }, { state: 'done', response: JSON.stringify(outcome), updatedAt: deps.clock.now() }));
   try {
     const booking = await run();
     await finish({ ok: true, booking });
@@ -98,7 +99,7 @@ export async function idempotent(
     if (error instanceof BookingError && error.code !== 'SERVICE_UNAVAILABLE') {
       await finish({ ok: false, error: { code: error.code, message: error.message, issues: error.issues } });
     } else {
-      await em.nativeDelete(IdempotencyKey, { key });
+      await write(deps.db, () => em.nativeDelete(IdempotencyKey, { key }));
     }
     throw error;
   }

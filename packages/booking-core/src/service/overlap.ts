@@ -1,34 +1,41 @@
-import type { FilterQuery } from '@mikro-orm/core';
 import { MAX_BOOKING_MS } from '../contract/bookings.js';
+import type { SqlValue } from '../db/sql.js';
 import type { Interval } from '../domain/interval.js';
-import type { Booking } from '../db/entities.js';
+
+/**
+ * A condition on `booking` rows written once, as SQL with `?` placeholders and the values
+ * that fill them, so the availability query, the hold and the benchmark's EXPLAIN share it.
+ */
+export interface Condition {
+  sql: string;
+  params: SqlValue[];
+}
 
 /**
  * Bookings whose slot overlaps `slot`. The start_at lower bound (no booking is longer than
  * MAX_BOOKING_MS) turns the half-open overlap test into an index range scan instead of a
  * walk through all history.
  */
-function overlapping(slot: Interval) {
-  return {
-    startAt: { $gt: slot.start - MAX_BOOKING_MS, $lt: slot.end },
-    endAt: { $gt: slot.start },
-  };
+function overlapping(slot: Interval): Condition {
+  return { sql: 'start_at > ? and start_at < ? and end_at > ?', params: [slot.start - MAX_BOOKING_MS, slot.end, slot.start] };
 }
 
 /**
  * Bookings that keep any part of `slot` from others at `now`. The same rule as `blocksSlot`
- * in the domain, written as a query: confirmed, or pending with a live hold (now < expires_at).
+ * in the domain, written as SQL: confirmed, or pending with a live hold (now < expires_at).
  */
-export function blockingOverlap(slot: Interval, now: number) {
+export function blockingOverlap(slot: Interval, now: number): Condition {
+  const overlap = overlapping(slot);
   return {
-    ...overlapping(slot),
-    $or: [{ status: 'confirmed' as const }, { status: 'pending' as const, expiresAt: { $gt: now } }],
-  } satisfies FilterQuery<Booking>;
+    sql: `${overlap.sql} and (status = 'confirmed' or (status = 'pending' and expires_at > ?))`,
+    params: [...overlap.params, now],
+  };
 }
 
 /** Pending holds overlapping `slot` whose time is up at `now`, though still stored as pending. */
-export function lapsedOverlap(slot: Interval, now: number) {
-  return { ...overlapping(slot), status: 'pending' as const, expiresAt: { $lte: now } } satisfies FilterQuery<Booking>;
+export function lapsedOverlap(slot: Interval, now: number): Condition {
+  const overlap = overlapping(slot);
+  return { sql: `${overlap.sql} and status = 'pending' and expires_at <= ?`, params: [...overlap.params, now] };
 }
 
 /** The database guard (trigger or exclusion constraint) refused an overlapping live booking. */

@@ -2,6 +2,7 @@ import { Booking, IdempotencyKey } from '../db/entities.js';
 import type { SweepResult } from './api.js';
 import type { ServiceDeps } from './deps.js';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
+import { write } from './transaction.js';
 
 /**
  * Persists `expired` on every lapsed hold and forgets idempotency keys past their lifetime.
@@ -11,11 +12,9 @@ import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 export async function sweep({ db, clock }: ServiceDeps): Promise<SweepResult> {
   const now = clock.now();
   const em = db.em.fork();
-  const expiredHolds = await em.nativeUpdate(
-    Booking,
-    { status: 'pending', expiresAt: { $lte: now } },
-    { status: 'expired', expiresAt: null, updatedAt: now },
+  const expiredHolds = await write(db, () =>
+    em.nativeUpdate(Booking, { status: 'pending', expiresAt: { $lte: now } }, { status: 'expired', expiresAt: null, updatedAt: now }),
   );
-  const forgottenKeys = await em.nativeDelete(IdempotencyKey, { createdAt: { $lte: now - IDEMPOTENCY_TTL_MS } });
+  const forgottenKeys = await write(db, () => em.nativeDelete(IdempotencyKey, { createdAt: { $lte: now - IDEMPOTENCY_TTL_MS } }));
   return { expiredHolds, forgottenKeys };
 }

@@ -1,25 +1,31 @@
-import { DeadlockException, DriverException, LockWaitTimeoutException } from '@mikro-orm/core';
+import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
+import { Mutex } from 'async-mutex';
 import { BookingError } from '../domain/errors.js';
 import { driverOf, type Database } from '../db/orm.js';
-import { Mutex } from 'async-mutex';
+import { sqlRunner, type Sql } from '../db/sql.js';
 
 // PostgreSQL: serialization failure, deadlock. SQLite: another process holds the write lock.
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01']);
-const ATTEMPTS = 8;
+/** How long a write keeps retrying a busy database before the caller is told to come back. */
+const RETRY_BUDGET_MS = 5_000;
+const MAX_BACKOFF_MS = 100;
 
+/** Whether a write failed only because another transaction was in the way, leaving nothing behind. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof LockWaitTimeoutException || error instanceof DeadlockException) return true;
-  if (!(error instanceof DriverException)) return false;
-  return TRANSIENT_SQLSTATES.has(error.sqlState ?? error.code ?? '') || /SQLITE_BUSY|database is locked/i.test(error.message);
+  if (!(error instanceof Error)) return false;
+  // The ORM's wrapped exceptions carry sqlState; raw pg and better-sqlite3 errors carry code.
+  const { sqlState, code } = error as { sqlState?: unknown; code?: unknown };
+  return TRANSIENT_SQLSTATES.has(String(sqlState ?? code)) || /SQLITE_BUSY|database is locked/i.test(`${String(code)} ${error.message}`);
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * SQLite has one writer per file. Our own connections take turns here, in memory, instead of
- * meeting at the file lock, where the losers sleep in SQLite's busy handler; another process
- * still meets us at the lock (busy_timeout, then a retry). PostgreSQL needs no such turn.
+ * meeting at the file lock; another process still meets us there (a short busy_timeout, then
+ * an asynchronous retry, so the event loop never sleeps). PostgreSQL needs no such turn.
  */
 const sqliteWriters = new WeakMap<Database, Mutex>();
 function writerTurn(db: Database): Mutex | undefined {
@@ -30,24 +36,34 @@ function writerTurn(db: Database): Mutex | undefined {
 }
 
 /**
- * Runs `work` in one write transaction on a fresh EntityManager, and runs it again when the
- * database reports a transient conflict with another transaction (another process holding
- * SQLite's write lock, a PostgreSQL deadlock). Whatever the work decided is never retried:
- * only failures that left nothing behind.
+ * Runs a write in this process's writer turn, and runs it again when the database reports a
+ * transient conflict with another transaction (another process holding SQLite's write lock,
+ * a PostgreSQL deadlock). Whatever the write decided is never retried: only failures that
+ * left nothing behind.
  */
-export async function inTransaction<T>(db: Database, work: (em: EntityManager) => Promise<T>): Promise<T> {
+export async function write<T>(db: Database, run: () => Promise<T>): Promise<T> {
+  const giveUpAt = Date.now() + RETRY_BUDGET_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      const run = () => db.em.fork().transactional((em) => work(em as EntityManager));
       const turn = writerTurn(db);
       return await (turn ? turn.runExclusive(run) : run());
     } catch (error) {
       if (!isTransient(error)) throw error;
-      if (attempt === ATTEMPTS) {
+      if (Date.now() >= giveUpAt) {
         throw new BookingError('SERVICE_UNAVAILABLE', 'The database is busy; retry in a moment');
       }
       // Jittered exponential backoff, so competing writers do not collide again in step.
-      await pause(Math.random() * 5 * 2 ** attempt);
+      await pause(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
     }
   }
+}
+
+/** `work` in one write transaction on a fresh EntityManager. */
+export function inTransaction<T>(db: Database, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return write(db, () => db.em.fork().transactional((em) => work(em as EntityManager)));
+}
+
+/** `work` in one write transaction of hand-written SQL (the hot paths). */
+export function inSqlTransaction<T>(db: Database, work: (sql: Sql) => Promise<T>): Promise<T> {
+  return write(db, () => sqlRunner(db).transaction(work));
 }

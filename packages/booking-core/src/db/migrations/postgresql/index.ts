@@ -1,10 +1,12 @@
 import { Migration20261123000000_initial } from './Migration20261123000000_initial.js';
 import { Migration20261123010000_idempotency } from './Migration20261123010000_idempotency.js';
 import { Migration20261123020000_admin } from './Migration20261123020000_admin.js';
+import { Migration20261124000000_covering_indexes } from './Migration20261124000000_covering_indexes.js';
 
 /** Listed explicitly (not discovered by glob) so compiled and source builds run the same set. */
 export const postgresqlMigrations = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
   { name: 'Migration20261123010000_idempotency', class: Migration20261123010000_idempotency },
   { name: 'Migration20261123020000_admin', class: Migration20261123020000_admin },
+  { name: 'Migration20261124000000_covering_indexes', class: Migration20261124000000_covering_indexes },
 ];

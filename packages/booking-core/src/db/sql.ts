@@ -1,0 +1,145 @@
+import { driverOf, type Database } from './orm.js';
+
+export type SqlValue = string | number | null;
+
+/** A statement with `?` placeholders and its parameters, in order. */
+export interface Statement {
+  text: string;
+  params: readonly SqlValue[];
+}
+
+/** Hand-written SQL on one connection. */
+export interface Sql {
+  /** The rows a query returns. */
+  all<Row>(statement: Statement): Promise<Row[]>;
+  /** Runs a statement; resolves with the number of rows it changed. */
+  run(statement: Statement): Promise<number>;
+}
+
+export interface SqlRunner extends Sql {
+  /** Runs `work` in one transaction on one connection; commits if it resolves, rolls back if not. */
+  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+// The raw connections of the ORM's own pool, as far as they are used here.
+interface SqliteStatement {
+  reader: boolean;
+  all(...params: SqlValue[]): unknown[];
+  run(...params: SqlValue[]): { changes: number };
+}
+interface SqliteConnection {
+  prepare(text: string): SqliteStatement;
+  exec(text: string): void;
+}
+interface PgConnection {
+  query(config: { name?: string; text: string; values?: readonly SqlValue[] }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+interface Pool<Connection> {
+  acquireConnection(): Promise<Connection>;
+  releaseConnection(connection: Connection): Promise<unknown>;
+}
+
+/**
+ * better-sqlite3 runs a prepared statement synchronously, in microseconds: preparing it again
+ * for every call (as the query builder's path does) cost more than running it.
+ */
+function sqliteSql(connection: SqliteConnection, prepared: Map<string, SqliteStatement>): Sql {
+  const prepare = (text: string) => {
+    let statement = prepared.get(text);
+    if (!statement) prepared.set(text, (statement = connection.prepare(text)));
+    return statement;
+  };
+  return {
+    async all<Row>({ text, params }: Statement) {
+      return prepare(text).all(...params) as Row[];
+    },
+    async run({ text, params }: Statement) {
+      return prepare(text).run(...params).changes;
+    },
+  };
+}
+
+/** PostgreSQL numbers its placeholders; each text becomes a named statement the server plans once per connection. */
+const pgTexts = new Map<string, { name: string; text: string }>();
+function pgText(text: string): { name: string; text: string } {
+  let named = pgTexts.get(text);
+  if (!named) {
+    let n = 0;
+    named = { name: `hot_${pgTexts.size}`, text: text.replace(/\?/g, () => `$${++n}`) };
+    pgTexts.set(text, named);
+  }
+  return named;
+}
+
+function pgSql(connection: PgConnection): Sql {
+  const query = ({ text, params }: Statement) => connection.query({ ...pgText(text), values: params });
+  return {
+    async all<Row>(statement: Statement) {
+      return (await query(statement)).rows as Row[];
+    },
+    async run(statement: Statement) {
+      return (await query(statement)).rowCount ?? 0;
+    },
+  };
+}
+
+function createRunner<Connection extends object>(
+  pool: Pool<Connection>,
+  bind: (connection: Connection) => Sql,
+  begin: string,
+  exec: (connection: Connection, text: string) => Promise<unknown>,
+): SqlRunner {
+  const bound = new WeakMap<Connection, Sql>();
+  const use = async <T>(work: (sql: Sql, connection: Connection) => Promise<T>): Promise<T> => {
+    const connection = await pool.acquireConnection();
+    try {
+      let sql = bound.get(connection);
+      if (!sql) bound.set(connection, (sql = bind(connection)));
+      return await work(sql, connection);
+    } finally {
+      await pool.releaseConnection(connection);
+    }
+  };
+  return {
+    all: (statement) => use((sql) => sql.all(statement)),
+    run: (statement) => use((sql) => sql.run(statement)),
+    transaction: (work) =>
+      use(async (sql, connection) => {
+        await exec(connection, begin);
+        try {
+          const result = await work(sql);
+          await exec(connection, 'commit');
+          return result;
+        } catch (error) {
+          // The first failure is the one worth reporting; a failed rollback leaves nothing committed either.
+          await exec(connection, 'rollback').catch(() => undefined);
+          throw error;
+        }
+      }),
+  };
+}
+
+const runners = new WeakMap<Database, SqlRunner>();
+
+/**
+ * Hand-written SQL for the hot paths, on the connections of the ORM's own pool (so an in-memory
+ * SQLite database is the same one). The profile of the benchmark showed the query builder's
+ * work, not the database's, as most of a read: these paths skip it. SQLite transactions begin
+ * IMMEDIATE, taking the write lock before the first read, so what they read stays true.
+ */
+export function sqlRunner(db: Database): SqlRunner {
+  let runner = runners.get(db);
+  if (runner) return runner;
+  const pool = db.em.getConnection().getKnex().client as Pool<never>;
+  if (driverOf(db) === 'sqlite') {
+    const sqlitePool = pool as Pool<SqliteConnection>;
+    runner = createRunner(sqlitePool, (connection) => sqliteSql(connection, new Map()), 'begin immediate', async (connection, text) =>
+      connection.exec(text),
+    );
+  } else {
+    const pgPool = pool as Pool<PgConnection>;
+    runner = createRunner(pgPool, pgSql, 'begin', (connection, text) => connection.query({ text }));
+  }
+  runners.set(db, runner);
+  return runner;
+}
