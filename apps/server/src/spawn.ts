@@ -1,8 +1,18 @@
 import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const DIST = fileURLToPath(new URL('./', import.meta.url));
+
+/**
+ * The node options of the package's start script (its V8 heap budget), so the tests and the
+ * benchmark run the server exactly as `pnpm start` does.
+ */
+function startScriptNodeOptions(): string[] {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
 
 export interface RunningServer {
   url: string;
@@ -31,7 +41,7 @@ export async function freePort(): Promise<number> {
  */
 export async function spawnServer(env: Record<string, string>, nodeOptions: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawnProcess(process.execPath, [...nodeOptions, `${DIST}main.js`], {
+  const child = spawnProcess(process.execPath, [...startScriptNodeOptions(), ...nodeOptions, `${DIST}main.js`], {
     env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
