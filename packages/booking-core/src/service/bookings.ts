@@ -2,15 +2,15 @@ import type { Booking as BookingDto, BookingStatus, HoldRequest } from '../contr
 import { BookingError } from '../domain/errors.js';
 import { assertBookable, extendedExpiry, holdExpiry } from '../domain/hold-policy.js';
 import { transitions, type BookingState } from '../domain/status.js';
-import { Booking } from '../db/entities.js';
+import { sqlRunner } from '../db/sql.js';
 import type { HoldOptions } from './api.js';
 import type { ServiceDeps } from './deps.js';
 import { idempotent } from './idempotency.js';
 import { newBookingId } from './ids.js';
 import { blockingOverlap, isOverlapViolation, lapsedOverlap } from './overlap.js';
-import { toBookingDto } from './serialize.js';
+import { toBookingDto, type BookingView } from './serialize.js';
 import { ROOM_COLUMNS, roomNotFound, type RoomRow } from './rooms.js';
-import { inSqlTransaction, inTransaction } from './transaction.js';
+import { inSqlTransaction } from './transaction.js';
 
 const slotTaken = () => new BookingError('SLOT_UNAVAILABLE', 'The room is already booked or held for part of that time');
 
@@ -76,10 +76,48 @@ export function placeHold(deps: ServiceDeps, request: HoldRequest, options: Hold
   return idempotent(deps, idempotencyKey, request, () => insertHold(deps, request));
 }
 
+/** A booking with its room and guest, as the wire form needs it; PostgreSQL returns bigints as strings. */
+type BookingRow = {
+  id: string;
+  status: BookingStatus;
+  start_at: number | string;
+  end_at: number | string;
+  created_at: number | string;
+  expires_at: number | string | null;
+  room_id: number;
+  room_name: string;
+  room_description: string;
+  room_price_cents: number;
+  guest_name: string;
+  guest_email: string;
+};
+
+const bookingById = (bookingId: string) => ({
+  text: `select b.id, b.status, b.start_at, b.end_at, b.created_at, b.expires_at,
+      r.id as room_id, r.name as room_name, r.description as room_description, r.price_cents as room_price_cents,
+      g.name as guest_name, g.email as guest_email
+    from booking b join room r on r.id = b.room_id join guest g on g.id = b.guest_id
+    where b.id = ?`,
+  params: [bookingId],
+});
+
+function fromBookingRow(row: BookingRow): BookingView {
+  return {
+    id: row.id,
+    status: row.status,
+    startAt: Number(row.start_at),
+    endAt: Number(row.end_at),
+    createdAt: Number(row.created_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    room: { id: row.room_id, name: row.room_name, description: row.room_description, priceCents: row.room_price_cents },
+    guest: { name: row.guest_name, email: row.guest_email },
+  };
+}
+
 export async function getBooking({ db, clock }: ServiceDeps, bookingId: string): Promise<BookingDto> {
-  const booking = await db.em.fork().findOne(Booking, bookingId);
-  if (!booking) throw notFound(bookingId);
-  return toBookingDto(booking, clock.now());
+  const [row] = await sqlRunner(db).all<BookingRow>(bookingById(bookingId));
+  if (!row) throw notFound(bookingId);
+  return toBookingDto(fromBookingRow(row), clock.now());
 }
 
 interface Change {
@@ -95,16 +133,18 @@ type Decide = (booking: BookingState & { createdAt: number }, now: number) => Ch
  * wins and the other sees the new state.
  */
 async function act({ db, clock }: ServiceDeps, bookingId: string, decide: Decide): Promise<BookingDto> {
-  return inTransaction(db, async (em) => {
-    const current = await em.findOne(Booking, bookingId);
-    if (!current) throw notFound(bookingId);
+  return inSqlTransaction(db, async (sql) => {
+    const [row] = await sql.all<BookingRow>(bookingById(bookingId));
+    if (!row) throw notFound(bookingId);
+    const current = fromBookingRow(row);
     const now = clock.now();
     const change = decide(current, now);
-    const changed = await em.nativeUpdate(
-      Booking,
-      { id: bookingId, status: current.status, expiresAt: current.expiresAt ?? null },
-      { ...change, updatedAt: now },
-    );
+    // coalesce: one null-safe comparison both dialects share (expiry times are never negative).
+    const changed = await sql.run({
+      text: `update booking set status = ?, expires_at = ?, updated_at = ?
+        where id = ? and status = ? and coalesce(expires_at, -1) = ?`,
+      params: [change.status, change.expiresAt, now, bookingId, current.status, current.expiresAt ?? -1],
+    });
     if (changed !== 1) throw new BookingError('INVALID_STATE', 'The booking changed while this request was handled');
     return toBookingDto({ ...current, ...change }, now);
   });
