@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { parseDatabaseUrl, openDatabase } from '@escape-room/booking-core/db';
@@ -35,6 +36,7 @@ interface Options {
   drivers: string;
   postgresUrl?: string;
   out: string;
+  cpuProf?: string;
 }
 
 /** EXPLAIN of the very query the service runs for availability, at the middle of the history. */
@@ -129,13 +131,16 @@ async function run(options: Options): Promise<void> {
       log(`seeding ${driver}: ${scale.rooms} rooms, ${scale.bookings} bookings`);
       const seeded = await seedDatabase(driver, scale.rooms, scale.bookings);
       try {
-        const server = await spawnServer({
-          DATABASE_URL: seeded.url,
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'warn',
-          RATE_LIMIT_ENABLED: 'false',
-          ADMIN_API_KEY: ADMIN_KEY,
-        });
+        const server = await spawnServer(
+          {
+            DATABASE_URL: seeded.url,
+            NODE_ENV: 'production',
+            LOG_LEVEL: 'warn',
+            RATE_LIMIT_ENABLED: 'false',
+            ADMIN_API_KEY: ADMIN_KEY,
+          },
+          options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : [],
+        );
         try {
           if (!ceilings.has(scale.rooms)) {
             const middle = new Date((seeded.from + seeded.to) / 2).toISOString();
@@ -187,6 +192,7 @@ const program = new Command('bench')
   .addOption(new Option('--drivers <list>', 'sqlite, postgresql or both').default(process.env.TEST_POSTGRES_URL ? 'sqlite,postgresql' : 'sqlite'))
   .option('--postgres-url <url>', 'PostgreSQL server to create the benchmark database on (default TEST_POSTGRES_URL)')
   .option('--out <dir>', 'where results are written', RESULTS)
+  .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server run into <dir> (open in Chrome DevTools or speedscope)')
   .action((options: Options) => run(options));
 
 program.parseAsync(process.argv).catch((error: unknown) => {

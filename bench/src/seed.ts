@@ -33,7 +33,7 @@ export async function seedDatabase(driver: TestDriver, rooms: number, bookings: 
     const to = from + perRoom * SLOT_MS;
     const series = (n: number) =>
       driver === 'postgresql'
-        ? `generate_series(0, ${n - 1}) as seq(n)`
+        ? `generate_series(0::bigint, ${n - 1}) as seq(n)`
         : `(with recursive s(n) as (select 0 union all select n + 1 from s where n < ${n - 1}) select n from s) as seq`;
     const status = `case n % 10 when 6 then 'released' when 7 then 'cancelled' when 8 then 'expired' else 'confirmed' end`;
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseDatabaseUrl, type DatabaseTarget } from '@escape-room/booking-core/db';
+import { SQLITE_SYNCHRONOUS_MODES, parseDatabaseUrl, type DatabaseTarget } from '@escape-room/booking-core/db';
 
 /** The repository root: data/ lives there whether we run from src (tsx) or dist (node). */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -13,37 +13,43 @@ function optional<T extends z.ZodType<string>>(schema: T) {
 }
 
 function envSchema(baseDir: string) {
-  return z.object({
-    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    DATABASE_URL: z
-      .string()
-      .default(`sqlite:${REPO_ROOT}data/escape-room.sqlite`)
-      .transform((url, ctx): DatabaseTarget => {
-        const target = parseDatabaseUrl(url, baseDir);
-        if (typeof target === 'string') {
-          ctx.addIssue({ code: 'custom', message: target });
-          return z.NEVER;
-        }
-        return target;
-      }),
-    BOOKING_HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
-    BOOKING_HOLD_MAX_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
-    SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
-    ADMIN_API_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
-    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-    RATE_LIMIT_ENABLED: z.stringbool().default(true),
-    RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().positive().default(600),
-    RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(120),
-    RATE_LIMIT_HOLDS_PER_MINUTE: z.coerce.number().int().positive().default(30),
-    REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'expected redis://host:port')),
-    CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
-      .pipe(z.array(z.url({ message: 'expected comma-separated origins such as https://shop.example.com' }))),
-    ROOMS_FILE: z.string().default(`${REPO_ROOT}data/rooms.json`),
-  });
+  return z
+    .object({
+      PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+      HOST: z.string().min(1).default('127.0.0.1'),
+      DATABASE_URL: z
+        .string()
+        .default(`sqlite:${REPO_ROOT}data/escape-room.sqlite`)
+        .transform((url, ctx): DatabaseTarget => {
+          const target = parseDatabaseUrl(url, baseDir);
+          if (typeof target === 'string') {
+            ctx.addIssue({ code: 'custom', message: target });
+            return z.NEVER;
+          }
+          return target;
+        }),
+      BOOKING_HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
+      BOOKING_HOLD_MAX_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+      SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
+      ADMIN_API_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
+      LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+      RATE_LIMIT_ENABLED: z.stringbool().default(true),
+      RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().positive().default(600),
+      RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(120),
+      RATE_LIMIT_HOLDS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+      REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'expected redis://host:port')),
+      CORS_ORIGINS: z
+        .string()
+        .default('')
+        .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+        .pipe(z.array(z.url({ message: 'expected comma-separated origins such as https://shop.example.com' }))),
+      ROOMS_FILE: z.string().default(`${REPO_ROOT}data/rooms.json`),
+      SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default('normal'),
+    })
+    .transform((env) => {
+      const target = env.DATABASE_URL;
+      return target.driver === 'sqlite' ? { ...env, DATABASE_URL: { ...target, synchronous: env.SQLITE_SYNCHRONOUS } } : env;
+    });
 }
 
 export type Config = z.output<ReturnType<typeof envSchema>>;

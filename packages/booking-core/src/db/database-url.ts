@@ -1,9 +1,19 @@
 import { isAbsolute, resolve } from 'node:path';
 
+/**
+ * When a SQLite commit reaches the disk. `normal` (WAL's usual setting): a commit survives a
+ * crash of the process, and a power cut may undo the latest commits but never leaves the file
+ * inconsistent. `full`: every commit is flushed to the disk before it is acknowledged.
+ */
+export const SQLITE_SYNCHRONOUS_MODES = ['normal', 'full'] as const;
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_MODES)[number];
+
 export interface SqliteTarget {
   driver: 'sqlite';
   /** Absolute path of the database file, or `:memory:`. */
   path: string;
+  /** Default `normal`. */
+  synchronous?: SqliteSynchronous;
 }
 
 export interface PostgresTarget {

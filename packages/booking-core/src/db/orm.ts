@@ -6,7 +6,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { entities } from './entities.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
-import type { DatabaseTarget } from './database-url.js';
+import type { DatabaseTarget, SqliteTarget } from './database-url.js';
 
 export type Database = MikroORM<AbstractSqlDriver>;
 
@@ -14,11 +14,18 @@ export type Database = MikroORM<AbstractSqlDriver>;
  * Run on every new SQLite connection. WAL lets readers and a writer share the file. better-sqlite3
  * is synchronous, so a wait for another process's write lock would stall the whole event loop:
  * busy_timeout stays short and the service retries a busy write asynchronously instead.
+ * synchronous is set explicitly (see SqliteSynchronous), whatever the binding was built with.
  * The page cache is 8 MiB per connection (better-sqlite3 builds SQLite with 16): the overlap
  * indexes' hot pages fit, and the server's memory stays inside its budget at a million bookings.
  */
 const SQLITE_BUSY_TIMEOUT_MS = 20;
-const SQLITE_PRAGMAS = ['journal_mode = wal', `busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`, 'foreign_keys = on', 'cache_size = -8000'];
+const sqlitePragmas = (target: SqliteTarget) => [
+  'journal_mode = wal',
+  `busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`,
+  'foreign_keys = on',
+  'cache_size = -8000',
+  `synchronous = ${target.synchronous ?? 'normal'}`,
+];
 const SQLITE_CONNECTIONS = 2;
 
 interface SqliteConnectionHandle {
@@ -50,7 +57,7 @@ function driverOptions(target: DatabaseTarget): Options<AbstractSqlDriver> {
       ...sqlitePoolSize(target.path),
       afterCreate(conn: SqliteConnectionHandle, done: (err: Error | null, conn: unknown) => void) {
         try {
-          for (const pragma of SQLITE_PRAGMAS) conn.pragma(pragma);
+          for (const pragma of sqlitePragmas(target)) conn.pragma(pragma);
           done(null, conn);
         } catch (error) {
           done(error as Error, conn);

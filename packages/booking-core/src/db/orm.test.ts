@@ -1,0 +1,40 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from './orm.js';
+import { sqlRunner } from './sql.js';
+import type { SqliteTarget } from './database-url.js';
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
+
+async function openSqlite(options: Partial<SqliteTarget> = {}): Promise<Database> {
+  const dir = await mkdtemp(join(tmpdir(), 'escape-room-orm-'));
+  const db = await openDatabase({ driver: 'sqlite', path: join(dir, 'test.sqlite'), ...options });
+  cleanup = async () => {
+    await db.close(true);
+    await rm(dir, { recursive: true, force: true });
+  };
+  return db;
+}
+
+const pragma = async (db: Database, name: string) =>
+  Object.values((await sqlRunner(db).all<Record<string, unknown>>({ text: `pragma ${name}`, params: [] }))[0]!)[0];
+
+describe('SQLite connections', () => {
+  it('use WAL, foreign keys and synchronous=normal by default', async () => {
+    const db = await openSqlite();
+    expect(await pragma(db, 'journal_mode')).toBe('wal');
+    expect(await pragma(db, 'foreign_keys')).toBe(1);
+    expect(await pragma(db, 'synchronous')).toBe(1);
+  });
+
+  it('flush every commit to the disk when asked for synchronous=full', async () => {
+    const db = await openSqlite({ synchronous: 'full' });
+    expect(await pragma(db, 'synchronous')).toBe(2);
+  });
+});
