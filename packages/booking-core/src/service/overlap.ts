@@ -1,4 +1,3 @@
-import { MAX_BOOKING_MS } from '../contract/bookings.js';
 import type { SqlValue } from '../db/sql.js';
 import type { Interval } from '../domain/interval.js';
 
@@ -12,12 +11,15 @@ export interface Condition {
 }
 
 /**
- * Bookings whose slot overlaps `slot`. The start_at lower bound (no booking is longer than
- * MAX_BOOKING_MS) turns the half-open overlap test into an index range scan instead of a
- * walk through all history.
+ * Bookings whose slot overlaps `slot`. No stored booking is longer than booking_extent says
+ * (the database keeps it, see its migration; never more than MAX_BOOKING_MS), so the half-open
+ * overlap test gets a start_at lower bound: an index range scan, not a walk through history.
  */
 function overlapping(slot: Interval): Condition {
-  return { sql: 'start_at > ? and start_at < ? and end_at > ?', params: [slot.start - MAX_BOOKING_MS, slot.end, slot.start] };
+  return {
+    sql: 'start_at > ? - (select longest_ms from booking_extent) and start_at < ? and end_at > ?',
+    params: [slot.start, slot.end, slot.start],
+  };
 }
 
 /**

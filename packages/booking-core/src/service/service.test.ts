@@ -142,6 +142,16 @@ describe('availability', () => {
     const after = { start_date: T0 + 25 * HOUR, end_date: T0 + 26 * HOUR };
     expect(await service.availableRooms(after)).toHaveLength(10);
   });
+
+  it('still sees a booking longer than every earlier one, from deep inside it', async () => {
+    // Short bookings first, so the probes' look-back window starts narrow; then a 20-hour one.
+    await service.placeHold(holdRequest(1, 24));
+    await service.confirmHold((await service.placeHold(holdRequest(2, 30, 20))).id);
+    const inside = { start_date: T0 + 48 * HOUR, end_date: T0 + 49 * HOUR };
+    expect((await service.availableRooms(inside)).map((r) => r.id)).not.toContain(2);
+    expect(await codeOf(service.placeHold(holdRequest(2, 48)))).toBe('SLOT_UNAVAILABLE');
+    expect(await service.placeHold(holdRequest(2, 50))).toMatchObject({ status: 'pending' });
+  });
 });
 
 describe('the database guard', () => {

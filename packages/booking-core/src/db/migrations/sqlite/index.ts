@@ -2,6 +2,7 @@ import { Migration20261123000000_initial } from './Migration20261123000000_initi
 import { Migration20261123010000_idempotency } from './Migration20261123010000_idempotency.js';
 import { Migration20261123020000_admin } from './Migration20261123020000_admin.js';
 import { Migration20261124000000_covering_indexes } from './Migration20261124000000_covering_indexes.js';
+import { Migration20261124010000_booking_extent } from './Migration20261124010000_booking_extent.js';
 
 /** Listed explicitly (not discovered by glob) so compiled and source builds run the same set. */
 export const sqliteMigrations = [
@@ -9,4 +10,5 @@ export const sqliteMigrations = [
   { name: 'Migration20261123010000_idempotency', class: Migration20261123010000_idempotency },
   { name: 'Migration20261123020000_admin', class: Migration20261123020000_admin },
   { name: 'Migration20261124000000_covering_indexes', class: Migration20261124000000_covering_indexes },
+  { name: 'Migration20261124010000_booking_extent', class: Migration20261124010000_booking_extent },
 ];
