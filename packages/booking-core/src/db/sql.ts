@@ -43,7 +43,8 @@ interface Pool<Connection> {
  * better-sqlite3 runs a prepared statement synchronously, in microseconds: preparing it again
  * for every call (as the query builder's path does) cost more than running it.
  */
-function sqliteSql(connection: SqliteConnection, prepared: Map<string, SqliteStatement>): Sql {
+function sqliteSql(connection: SqliteConnection): Sql {
+  const prepared = new Map<string, SqliteStatement>();
   const prepare = (text: string) => {
     let statement = prepared.get(text);
     if (!statement) prepared.set(text, (statement = connection.prepare(text)));
@@ -130,16 +131,11 @@ const runners = new WeakMap<Database, SqlRunner>();
 export function sqlRunner(db: Database): SqlRunner {
   let runner = runners.get(db);
   if (runner) return runner;
-  const pool = db.em.getConnection().getKnex().client as Pool<never>;
-  if (driverOf(db) === 'sqlite') {
-    const sqlitePool = pool as Pool<SqliteConnection>;
-    runner = createRunner(sqlitePool, (connection) => sqliteSql(connection, new Map()), 'begin immediate', async (connection, text) =>
-      connection.exec(text),
-    );
-  } else {
-    const pgPool = pool as Pool<PgConnection>;
-    runner = createRunner(pgPool, pgSql, 'begin', (connection, text) => connection.query({ text }));
-  }
+  const pool: unknown = db.em.getConnection().getKnex().client;
+  runner =
+    driverOf(db) === 'sqlite'
+      ? createRunner(pool as Pool<SqliteConnection>, sqliteSql, 'begin immediate', async (connection, text) => connection.exec(text))
+      : createRunner(pool as Pool<PgConnection>, pgSql, 'begin', (connection, text) => connection.query({ text }));
   runners.set(db, runner);
   return runner;
 }

@@ -43,12 +43,18 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       const taken = await sql.all({ text: `select 1 from booking where room_id = ? and ${blocking.sql} limit 1`, params: [roomId, ...blocking.params] });
       if (taken.length > 0) throw slotTaken();
 
-      // One guest record per address, whatever its case; the latest name and spelling win.
-      const [guest] = await sql.all<{ id: number }>({
+      // One guest record per address, whatever its case; the latest name and spelling win. An
+      // unchanged record is not rewritten (a page write per hold saved): then it is read instead.
+      const [changedGuest] = await sql.all<{ id: number }>({
         text: `insert into guest (email, email_key, name, created_at) values (?, ?, ?, ?)
-          on conflict (email_key) do update set email = excluded.email, name = excluded.name returning id`,
+          on conflict (email_key) do update set email = excluded.email, name = excluded.name
+            where guest.email <> excluded.email or guest.name <> excluded.name
+          returning id`,
         params: [email, email.toLowerCase(), name, now],
       });
+      const [guest] = changedGuest
+        ? [changedGuest]
+        : await sql.all<{ id: number }>({ text: 'select id from guest where email_key = ?', params: [email.toLowerCase()] });
       const booking = {
         id: newBookingId(),
         status: 'pending' as const,
