@@ -10,6 +10,11 @@ export interface Statement {
 
 /** Hand-written SQL on one connection. */
 export interface Sql {
+  /**
+   * The clause that makes a select lock the rows it reads until the transaction ends:
+   * ` for update` on PostgreSQL; empty on SQLite, whose write transactions hold the whole file.
+   */
+  forUpdate: string;
   /** The rows a query returns. */
   all<Row>(statement: Statement): Promise<Row[]>;
   /** Runs a statement; resolves with the number of rows it changed. */
@@ -51,6 +56,7 @@ function sqliteSql(connection: SqliteConnection): Sql {
     return statement;
   };
   return {
+    forUpdate: '',
     async all<Row>({ text, params }: Statement) {
       return prepare(text).all(...params) as Row[];
     },
@@ -75,6 +81,7 @@ function pgText(text: string): { name: string; text: string } {
 function pgSql(connection: PgConnection): Sql {
   const query = ({ text, params }: Statement) => connection.query({ ...pgText(text), values: params });
   return {
+    forUpdate: ' for update',
     async all<Row>(statement: Statement) {
       return (await query(statement)).rows as Row[];
     },
@@ -102,6 +109,7 @@ function createRunner<Connection extends object>(
     }
   };
   return {
+    forUpdate: '',
     all: (statement) => use((sql) => sql.all(statement)),
     run: (statement) => use((sql) => sql.run(statement)),
     transaction: (work) =>

@@ -18,8 +18,8 @@ type HoldRoomRow = RoomRow & { archived_at: unknown };
 
 /**
  * Places a hold: one write transaction of hand-written statements (the hot write path). It
- * first marks lapsed holds on the slot as expired (the PostgreSQL constraint sees statuses,
- * not clocks), then checks the room and for a live overlap, and inserts. The database's own
+ * takes the room's turn and checks the room, marks lapsed holds on the slot as expired (the
+ * PostgreSQL constraint sees statuses, not clocks), checks for a live overlap, and inserts. The database's own
  * guard refuses an overlap that slips past the check (another process, say).
  */
 async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<BookingDto> {
@@ -31,14 +31,21 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
   const { name, email } = request.guest;
   try {
     return await inSqlTransaction(db, async (sql) => {
+      // Holds on one room take turns from here (PostgreSQL: a lock on the room's row), so the
+      // check below sees every earlier hold committed. Without the turn, two holds racing for a
+      // slot would both pass the check and meet in the exclusion constraint, which can deadlock
+      // them (the benchmark's contention scenario did, with one-second waits for the detector).
+      const [room] = await sql.all<HoldRoomRow>({
+        text: `select ${ROOM_COLUMNS}, archived_at from room where id = ?${sql.forUpdate}`,
+        params: [roomId],
+      });
+      if (!room) throw roomNotFound(roomId);
+      if (room.archived_at != null) throw new BookingError('ROOM_ARCHIVED', `Room ${roomId} is archived and takes no new holds`);
       const lapsed = lapsedOverlap(slot, now);
       await sql.run({
         text: `update booking set status = 'expired', expires_at = null, updated_at = ? where room_id = ? and ${lapsed.sql}`,
         params: [now, roomId, ...lapsed.params],
       });
-      const [room] = await sql.all<HoldRoomRow>({ text: `select ${ROOM_COLUMNS}, archived_at from room where id = ?`, params: [roomId] });
-      if (!room) throw roomNotFound(roomId);
-      if (room.archived_at != null) throw new BookingError('ROOM_ARCHIVED', `Room ${roomId} is archived and takes no new holds`);
       const blocking = blockingOverlap(slot, now);
       const taken = await sql.all({ text: `select 1 from booking where room_id = ? and ${blocking.sql} limit 1`, params: [roomId, ...blocking.params] });
       if (taken.length > 0) throw slotTaken();
