@@ -1,4 +1,5 @@
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import type Sqlite from 'better-sqlite3';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
@@ -28,10 +29,6 @@ const sqlitePragmas = (target: SqliteTarget) => [
 ];
 const SQLITE_CONNECTIONS = 2;
 
-interface SqliteConnectionHandle {
-  pragma(source: string): unknown;
-}
-
 /**
  * A second connection lets a read run while a write transaction holds the first one between
  * its statements (WAL: readers never block the writer, nor see its uncommitted rows). Writers
@@ -55,7 +52,7 @@ function driverOptions(target: DatabaseTarget): Options<AbstractSqlDriver> {
     dbName: target.path,
     pool: {
       ...sqlitePoolSize(target.path),
-      afterCreate(conn: SqliteConnectionHandle, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: Sqlite.Database, done: (err: Error | null, conn: unknown) => void) {
         try {
           for (const pragma of sqlitePragmas(target)) conn.pragma(pragma);
           done(null, conn);

@@ -1,3 +1,5 @@
+import type Sqlite from 'better-sqlite3';
+import type pg from 'pg';
 import { driverOf, type Database } from './orm.js';
 
 export type SqlValue = string | number | null;
@@ -8,37 +10,31 @@ export interface Statement {
   params: readonly SqlValue[];
 }
 
-/** Hand-written SQL on one connection. */
+/** Hand-written SQL. */
 export interface Sql {
-  /**
-   * The clause that makes a select lock the rows it reads until the transaction ends:
-   * ` for update` on PostgreSQL; empty on SQLite, whose write transactions hold the whole file.
-   */
-  forUpdate: string;
   /** The rows a query returns. */
   all<Row>(statement: Statement): Promise<Row[]>;
   /** Runs a statement; resolves with the number of rows it changed. */
   run(statement: Statement): Promise<number>;
 }
 
-export interface SqlRunner extends Sql {
-  /** Runs `work` in one transaction on one connection; commits if it resolves, rolls back if not. */
-  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+/** Hand-written SQL inside one transaction, on one connection. */
+export interface TransactionSql extends Sql {
+  /**
+   * The clause that makes a select lock the rows it reads until the transaction ends:
+   * ` for update` on PostgreSQL; empty on SQLite, whose write transactions hold the whole file.
+   */
+  forUpdate: string;
 }
 
-// The raw connections of the ORM's own pool, as far as they are used here.
-interface SqliteStatement {
-  reader: boolean;
-  all(...params: SqlValue[]): unknown[];
-  run(...params: SqlValue[]): { changes: number };
+export interface SqlRunner extends Sql {
+  /** Runs `work` in one transaction on one connection; commits if it resolves, rolls back if not. */
+  transaction<T>(work: (sql: TransactionSql) => Promise<T>): Promise<T>;
 }
-interface SqliteConnection {
-  prepare(text: string): SqliteStatement;
-  exec(text: string): void;
-}
-interface PgConnection {
-  query(config: { name?: string; text: string; values?: readonly SqlValue[] }): Promise<{ rows: unknown[]; rowCount: number | null }>;
-}
+
+// The raw connections of the ORM's own pool: better-sqlite3 databases or pg clients.
+type SqliteConnection = Sqlite.Database;
+type PgConnection = pg.ClientBase;
 interface Pool<Connection> {
   acquireConnection(): Promise<Connection>;
   releaseConnection(connection: Connection): Promise<unknown>;
@@ -48,8 +44,8 @@ interface Pool<Connection> {
  * better-sqlite3 runs a prepared statement synchronously, in microseconds: preparing it again
  * for every call (as the query builder's path does) cost more than running it.
  */
-function sqliteSql(connection: SqliteConnection): Sql {
-  const prepared = new Map<string, SqliteStatement>();
+function sqliteSql(connection: SqliteConnection): TransactionSql {
+  const prepared = new Map<string, Sqlite.Statement>();
   const prepare = (text: string) => {
     let statement = prepared.get(text);
     if (!statement) prepared.set(text, (statement = connection.prepare(text)));
@@ -78,8 +74,8 @@ function pgText(text: string): { name: string; text: string } {
   return named;
 }
 
-function pgSql(connection: PgConnection): Sql {
-  const query = ({ text, params }: Statement) => connection.query({ ...pgText(text), values: params });
+function pgSql(connection: PgConnection): TransactionSql {
+  const query = ({ text, params }: Statement) => connection.query({ ...pgText(text), values: [...params] });
   return {
     forUpdate: ' for update',
     async all<Row>(statement: Statement) {
@@ -93,12 +89,12 @@ function pgSql(connection: PgConnection): Sql {
 
 function createRunner<Connection extends object>(
   pool: Pool<Connection>,
-  bind: (connection: Connection) => Sql,
+  bind: (connection: Connection) => TransactionSql,
   begin: string,
   exec: (connection: Connection, text: string) => Promise<unknown>,
 ): SqlRunner {
-  const bound = new WeakMap<Connection, Sql>();
-  const use = async <T>(work: (sql: Sql, connection: Connection) => Promise<T>): Promise<T> => {
+  const bound = new WeakMap<Connection, TransactionSql>();
+  const use = async <T>(work: (sql: TransactionSql, connection: Connection) => Promise<T>): Promise<T> => {
     const connection = await pool.acquireConnection();
     try {
       let sql = bound.get(connection);
@@ -109,7 +105,6 @@ function createRunner<Connection extends object>(
     }
   };
   return {
-    forUpdate: '',
     all: (statement) => use((sql) => sql.all(statement)),
     run: (statement) => use((sql) => sql.run(statement)),
     transaction: (work) =>

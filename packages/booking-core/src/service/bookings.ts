@@ -9,18 +9,32 @@ import { idempotent } from './idempotency.js';
 import { newBookingId } from './ids.js';
 import { blockingOverlap, isOverlapViolation, lapsedOverlap } from './overlap.js';
 import { toBookingDto, type BookingView } from './serialize.js';
-import { ROOM_COLUMNS, roomNotFound, type RoomRow } from './rooms.js';
+import { ROOM_COLUMNS, roomNotFound, roomView, type RoomRow } from './rooms.js';
 import { inSqlTransaction } from './transaction.js';
 
 const slotTaken = () => new BookingError('SLOT_UNAVAILABLE', 'The room is already booked or held for part of that time');
 
 type HoldRoomRow = RoomRow & { archived_at: unknown };
 
+// The hold's statements: constant texts, prepared once per connection.
+const HOLD_ROOM = `select ${ROOM_COLUMNS}, archived_at from room where id = ?`;
+const EXPIRE_LAPSED = `update booking set status = 'expired', expires_at = null, updated_at = ? where room_id = ? and ${lapsedOverlap.sql}`;
+const ANY_BLOCKING = `select 1 from booking where room_id = ? and ${blockingOverlap.sql} limit 1`;
+// One guest record per address, whatever its case; the latest name and spelling win. An
+// unchanged record is not rewritten (a page write per hold saved): then nothing is returned.
+const UPSERT_CHANGED_GUEST = `insert into guest (email, email_key, name, created_at) values (?, ?, ?, ?)
+  on conflict (email_key) do update set email = excluded.email, name = excluded.name
+    where guest.email <> excluded.email or guest.name <> excluded.name
+  returning id`;
+const GUEST_BY_KEY = 'select id from guest where email_key = ?';
+const INSERT_BOOKING = `insert into booking (id, room_id, guest_id, status, start_at, end_at, created_at, updated_at, expires_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 /**
  * Places a hold: one write transaction of hand-written statements (the hot write path). It
  * takes the room's turn and checks the room, marks lapsed holds on the slot as expired (the
- * PostgreSQL constraint sees statuses, not clocks), checks for a live overlap, and inserts. The database's own
- * guard refuses an overlap that slips past the check (another process, say).
+ * PostgreSQL constraint sees statuses, not clocks), checks for a live overlap, and inserts.
+ * The database's own guard refuses an overlap that slips past the check (another process, say).
  */
 async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<BookingDto> {
   const { db, clock, policy } = deps;
@@ -29,39 +43,22 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
   assertBookable(slot, now);
   const roomId = request.room_id;
   const { name, email } = request.guest;
+  const emailKey = email.toLowerCase();
   try {
     return await inSqlTransaction(db, async (sql) => {
       // Holds on one room take turns from here (PostgreSQL: a lock on the room's row), so the
       // check below sees every earlier hold committed. Without the turn, two holds racing for a
       // slot would both pass the check and meet in the exclusion constraint, which can deadlock
       // them (the benchmark's contention scenario did, with one-second waits for the detector).
-      const [room] = await sql.all<HoldRoomRow>({
-        text: `select ${ROOM_COLUMNS}, archived_at from room where id = ?${sql.forUpdate}`,
-        params: [roomId],
-      });
+      const [room] = await sql.all<HoldRoomRow>({ text: HOLD_ROOM + sql.forUpdate, params: [roomId] });
       if (!room) throw roomNotFound(roomId);
       if (room.archived_at != null) throw new BookingError('ROOM_ARCHIVED', `Room ${roomId} is archived and takes no new holds`);
-      const lapsed = lapsedOverlap(slot, now);
-      await sql.run({
-        text: `update booking set status = 'expired', expires_at = null, updated_at = ? where room_id = ? and ${lapsed.sql}`,
-        params: [now, roomId, ...lapsed.params],
-      });
-      const blocking = blockingOverlap(slot, now);
-      const taken = await sql.all({ text: `select 1 from booking where room_id = ? and ${blocking.sql} limit 1`, params: [roomId, ...blocking.params] });
+      await sql.run({ text: EXPIRE_LAPSED, params: [now, roomId, ...lapsedOverlap.params(slot, now)] });
+      const taken = await sql.all({ text: ANY_BLOCKING, params: [roomId, ...blockingOverlap.params(slot, now)] });
       if (taken.length > 0) throw slotTaken();
 
-      // One guest record per address, whatever its case; the latest name and spelling win. An
-      // unchanged record is not rewritten (a page write per hold saved): then it is read instead.
-      const [changedGuest] = await sql.all<{ id: number }>({
-        text: `insert into guest (email, email_key, name, created_at) values (?, ?, ?, ?)
-          on conflict (email_key) do update set email = excluded.email, name = excluded.name
-            where guest.email <> excluded.email or guest.name <> excluded.name
-          returning id`,
-        params: [email, email.toLowerCase(), name, now],
-      });
-      const [guest] = changedGuest
-        ? [changedGuest]
-        : await sql.all<{ id: number }>({ text: 'select id from guest where email_key = ?', params: [email.toLowerCase()] });
+      const [changed] = await sql.all<{ id: number }>({ text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] });
+      const [guest] = changed ? [changed] : await sql.all<{ id: number }>({ text: GUEST_BY_KEY, params: [emailKey] });
       const booking = {
         id: newBookingId(),
         status: 'pending' as const,
@@ -71,11 +68,10 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
         expiresAt: holdExpiry(policy, now),
       };
       await sql.run({
-        text: `insert into booking (id, room_id, guest_id, status, start_at, end_at, created_at, updated_at, expires_at)
-          values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        text: INSERT_BOOKING,
         params: [booking.id, roomId, guest!.id, booking.status, booking.startAt, booking.endAt, now, now, booking.expiresAt],
       });
-      return toBookingDto({ ...booking, room: { ...room, priceCents: room.price_cents }, guest: { name, email } }, now);
+      return toBookingDto({ ...booking, room: roomView(room), guest: { name, email } }, now);
     });
   } catch (error) {
     if (isOverlapViolation(error)) throw slotTaken();
@@ -105,14 +101,12 @@ type BookingRow = {
   guest_email: string;
 };
 
-const bookingById = (bookingId: string) => ({
-  text: `select b.id, b.status, b.start_at, b.end_at, b.created_at, b.expires_at,
-      r.id as room_id, r.name as room_name, r.description as room_description, r.price_cents as room_price_cents,
-      g.name as guest_name, g.email as guest_email
-    from booking b join room r on r.id = b.room_id join guest g on g.id = b.guest_id
-    where b.id = ?`,
-  params: [bookingId],
-});
+const BOOKING_BY_ID = `select b.id, b.status, b.start_at, b.end_at, b.created_at, b.expires_at,
+    r.id as room_id, r.name as room_name, r.description as room_description, r.price_cents as room_price_cents,
+    g.name as guest_name, g.email as guest_email
+  from booking b join room r on r.id = b.room_id join guest g on g.id = b.guest_id
+  where b.id = ?`;
+const bookingById = (bookingId: string) => ({ text: BOOKING_BY_ID, params: [bookingId] });
 
 function fromBookingRow(row: BookingRow): BookingView {
   return {

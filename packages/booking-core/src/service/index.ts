@@ -8,9 +8,7 @@ import { listBookings } from './admin.js';
 
 export type { BookingApi, HoldOptions, SweepResult } from './api.js';
 export type { ServiceDeps } from './deps.js';
-export { blockingOverlap, isOverlapViolation } from './overlap.js';
 export { availabilityStatement } from './rooms.js';
-export { toBookingDto, toRoomDto } from './serialize.js';
 
 /** The use cases of the booking platform, bound to their dependencies. */
 export function createBookingService(deps: ServiceDeps): BookingApi {

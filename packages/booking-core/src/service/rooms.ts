@@ -23,20 +23,27 @@ function toAdminRoom(room: Room): AdminRoom {
 export const ROOM_COLUMNS = 'id, name, description, price_cents';
 export type RoomRow = { id: number; name: string; description: string; price_cents: number };
 
-export const fromRoomRow = (row: RoomRow): RoomDto => toRoomDto({ ...row, priceCents: row.price_cents });
+/** A stored room row in the shape the wire mappers take (money in cents either way). */
+export const roomView = (row: RoomRow) => ({ id: row.id, name: row.name, description: row.description, priceCents: row.price_cents });
+const fromRoomRow = (row: RoomRow): RoomDto => toRoomDto(roomView(row));
 
 // Guest-facing reads are the hot path: hand-written SQL straight into the wire format, with no
 // query builder, entity hydration or identity map (the profile put those at 3x the query).
+// Statement texts are constants, so each is prepared once per connection.
+const OPEN_ROOMS = `select ${ROOM_COLUMNS} from room where archived_at is null order by id`;
+const ROOM_BY_ID = `select ${ROOM_COLUMNS} from room where id = ?`;
+const AVAILABLE_ROOMS = `select ${ROOM_COLUMNS} from room where archived_at is null
+  and id not in (select room_id from booking where ${blockingOverlap.sql}) order by id`;
 
 /** The rooms guests can book, archived ones left out. */
 export async function listRooms({ db }: ServiceDeps): Promise<RoomDto[]> {
-  const rows = await sqlRunner(db).all<RoomRow>({ text: `select ${ROOM_COLUMNS} from room where archived_at is null order by id`, params: [] });
+  const rows = await sqlRunner(db).all<RoomRow>({ text: OPEN_ROOMS, params: [] });
   return rows.map(fromRoomRow);
 }
 
 /** One room, archived or not: bookings keep pointing at it. */
 export async function getRoom({ db }: ServiceDeps, roomId: number): Promise<RoomDto> {
-  const [row] = await sqlRunner(db).all<RoomRow>({ text: `select ${ROOM_COLUMNS} from room where id = ?`, params: [roomId] });
+  const [row] = await sqlRunner(db).all<RoomRow>({ text: ROOM_BY_ID, params: [roomId] });
   if (!row) throw roomNotFound(roomId);
   return fromRoomRow(row);
 }
@@ -47,11 +54,7 @@ export async function getRoom({ db }: ServiceDeps, roomId: number): Promise<Room
  * can EXPLAIN the very statement.
  */
 export function availabilityStatement(slot: Interval, now: number): Statement {
-  const taken = blockingOverlap(slot, now);
-  return {
-    text: `select ${ROOM_COLUMNS} from room where archived_at is null and id not in (select room_id from booking where ${taken.sql}) order by id`,
-    params: taken.params,
-  };
+  return { text: AVAILABLE_ROOMS, params: blockingOverlap.params(slot, now) };
 }
 
 /** Open rooms with no confirmed booking and no live hold overlapping [start_date, end_date). */

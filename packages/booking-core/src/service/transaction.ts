@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { Mutex } from 'async-mutex';
 import { BookingError } from '../domain/errors.js';
 import { driverOf, type Database } from '../db/orm.js';
-import { sqlRunner, type Sql } from '../db/sql.js';
+import { sqlRunner, type TransactionSql } from '../db/sql.js';
 
 // PostgreSQL: serialization failure, deadlock. SQLite: another process holds the write lock.
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01']);
@@ -64,6 +64,6 @@ export function inTransaction<T>(db: Database, work: (em: EntityManager) => Prom
 }
 
 /** `work` in one write transaction of hand-written SQL (the hot paths). */
-export function inSqlTransaction<T>(db: Database, work: (sql: Sql) => Promise<T>): Promise<T> {
+export function inSqlTransaction<T>(db: Database, work: (sql: TransactionSql) => Promise<T>): Promise<T> {
   return write(db, () => sqlRunner(db).transaction(work));
 }
