@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { driverOf, type Database } from './orm.js';
 import { Room } from './entities.js';
@@ -12,16 +13,16 @@ const MIGRATION_LOCK = 0x657363617065; // "escape"
  * own; the second finds nothing pending. (SQLite is the single-node choice: start one first.)
  */
 export async function migrate(db: Database): Promise<string[]> {
-  const run = async () => (await db.getMigrator().up()).map((m) => m.name);
+  const run = async () => (await db.migrator.up()).map((m) => m.name);
   if (driverOf(db) !== 'postgresql') return run();
-  const knex = db.em.getConnection().getKnex();
-  const lockHolder = await knex.client.acquireConnection();
+  const pool = await (db.em.getConnection() as PostgreSqlConnection).getNativeClient();
+  const lockHolder = await pool.connect();
   try {
     await lockHolder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     return await run();
   } finally {
     await lockHolder.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await knex.client.releaseConnection(lockHolder);
+    lockHolder.release();
   }
 }
 

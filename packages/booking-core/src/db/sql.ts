@@ -1,6 +1,12 @@
 import type Sqlite from 'better-sqlite3';
 import type pg from 'pg';
+import type { PostgreSqlConnection as OrmPgConnection } from '@mikro-orm/postgresql';
+import type { SqliteConnection as OrmSqliteConnection } from '@mikro-orm/sqlite';
 import { driverOf, type Database } from './orm.js';
+
+// The raw connections under the ORM: better-sqlite3's database, pg's clients.
+type SqliteConnection = Sqlite.Database;
+type PgConnection = pg.ClientBase;
 
 export type SqlValue = string | number | null;
 
@@ -30,14 +36,6 @@ export interface TransactionSql extends Sql {
 export interface SqlRunner extends Sql {
   /** Runs `work` in one transaction on one connection; commits if it resolves, rolls back if not. */
   transaction<T>(work: (sql: TransactionSql) => Promise<T>): Promise<T>;
-}
-
-// The raw connections of the ORM's own pool: better-sqlite3 databases or pg clients.
-type SqliteConnection = Sqlite.Database;
-type PgConnection = pg.ClientBase;
-interface Pool<Connection> {
-  acquireConnection(): Promise<Connection>;
-  releaseConnection(connection: Connection): Promise<unknown>;
 }
 
 /**
@@ -87,23 +85,22 @@ function pgSql(connection: PgConnection): TransactionSql {
   };
 }
 
+/** A connection for the duration of `work`, and back where it came from afterwards. */
+type Lease<Connection> = <T>(work: (connection: Connection) => Promise<T>) => Promise<T>;
+
 function createRunner<Connection extends object>(
-  pool: Pool<Connection>,
+  lease: Lease<Connection>,
   bind: (connection: Connection) => TransactionSql,
   begin: string,
   exec: (connection: Connection, text: string) => Promise<unknown>,
 ): SqlRunner {
   const bound = new WeakMap<Connection, TransactionSql>();
-  const use = async <T>(work: (sql: TransactionSql, connection: Connection) => Promise<T>): Promise<T> => {
-    const connection = await pool.acquireConnection();
-    try {
+  const use = <T>(work: (sql: TransactionSql, connection: Connection) => Promise<T>): Promise<T> =>
+    lease((connection) => {
       let sql = bound.get(connection);
       if (!sql) bound.set(connection, (sql = bind(connection)));
-      return await work(sql, connection);
-    } finally {
-      await pool.releaseConnection(connection);
-    }
-  };
+      return work(sql, connection);
+    });
   return {
     all: (statement) => use((sql) => sql.all(statement)),
     run: (statement) => use((sql) => sql.run(statement)),
@@ -123,22 +120,49 @@ function createRunner<Connection extends object>(
   };
 }
 
+/**
+ * SQLite: the ORM's one better-sqlite3 connection, taken under the ORM's own connection lock
+ * (kysely's), so hand-written statements and the ORM's queries take turns on it and a
+ * transaction here never interleaves with another request's statements.
+ */
+function sqliteLease(db: Database): Lease<SqliteConnection> {
+  const connection = db.em.getConnection() as OrmSqliteConnection;
+  const client = db.em.getConnection().getClient();
+  return async (work) => {
+    const native = await connection.getNativeClient();
+    return client.connection().execute(() => work(native));
+  };
+}
+
+/** PostgreSQL: a client of the ORM's own pg pool. */
+function pgLease(db: Database): Lease<PgConnection> {
+  const connection = db.em.getConnection() as OrmPgConnection;
+  return async (work) => {
+    const client = await (await connection.getNativeClient()).connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  };
+}
+
 const runners = new WeakMap<Database, SqlRunner>();
 
 /**
- * Hand-written SQL for the hot paths, on the connections of the ORM's own pool (so an in-memory
- * SQLite database is the same one). The profile of the benchmark showed the query builder's
- * work, not the database's, as most of a read: these paths skip it. SQLite transactions begin
- * IMMEDIATE, taking the write lock before the first read, so what they read stays true.
+ * Hand-written SQL for the hot paths, on the ORM's own connections (so an in-memory SQLite
+ * database is the same one). The profile of the benchmark showed the query builder's work, not
+ * the database's, as most of a read: these paths skip it. SQLite transactions begin IMMEDIATE,
+ * taking the write lock before the first read, so what they read stays true even when another
+ * process shares the file.
  */
 export function sqlRunner(db: Database): SqlRunner {
   let runner = runners.get(db);
   if (runner) return runner;
-  const pool: unknown = db.em.getConnection().getKnex().client;
   runner =
     driverOf(db) === 'sqlite'
-      ? createRunner(pool as Pool<SqliteConnection>, sqliteSql, 'begin immediate', async (connection, text) => connection.exec(text))
-      : createRunner(pool as Pool<PgConnection>, pgSql, 'begin', (connection, text) => connection.query({ text }));
+      ? createRunner(sqliteLease(db), sqliteSql, 'begin immediate', async (connection, text) => connection.exec(text))
+      : createRunner(pgLease(db), pgSql, 'begin', (connection, text) => connection.query({ text }));
   runners.set(db, runner);
   return runner;
 }

@@ -26,7 +26,7 @@ export async function createAdminKey({ db, clock }: ServiceDeps, name: string): 
   const secret = randomBytes(32).toString('base64url');
   const em = db.em.fork();
   const key = em.create(AdminKey, { id, name, secretHash: digest(secret).toString('hex'), createdAt: clock.now(), lastUsedAt: null, revokedAt: null });
-  await write(db, () => em.flush());
+  await write(() => em.flush());
   return { key: toDto(key), secret: `erk_${id}_${secret}` };
 }
 
@@ -41,7 +41,7 @@ export async function revokeAdminKey({ db, clock }: ServiceDeps, id: string): Pr
   const key = await em.findOne(AdminKey, id);
   if (!key) throw new BookingError('KEY_NOT_FOUND', `No admin key has the id ${JSON.stringify(id)}`);
   key.revokedAt ??= clock.now();
-  await write(db, () => em.flush());
+  await write(() => em.flush());
   return toDto(key);
 }
 
@@ -56,7 +56,7 @@ export async function verifyAdminKey({ db, clock }: ServiceDeps, presented: stri
   if (key.revokedAt != null) return 'revoked';
   const now = clock.now();
   if (key.lastUsedAt == null || key.lastUsedAt <= now - LAST_USED_GRANULARITY_MS) {
-    await write(db, () => em.nativeUpdate(AdminKey, { id }, { lastUsedAt: now }));
+    await write(() => em.nativeUpdate(AdminKey, { id }, { lastUsedAt: now }));
   }
   return 'valid';
 }

@@ -79,7 +79,7 @@ export async function idempotent(
   // Waiting is measured in real time: it is about this process, not about booking rules.
   const giveUpAt = Date.now() + WAIT_FOR_FIRST_MS;
   for (;;) {
-    const claimed = await write(deps.db, () => claim(deps, key, fingerprint));
+    const claimed = await write(() => claim(deps, key, fingerprint));
     if (claimed.kind === 'replay') return replay(claimed.outcome);
     if (claimed.kind === 'claimed') break;
     if (Date.now() >= giveUpAt) {
@@ -90,7 +90,7 @@ export async function idempotent(
 
   const em = deps.db.em.fork();
   const finish = (outcome: Outcome) =>
-    write(deps.db, () => em.nativeUpdate(IdempotencyKey, { key }, { state: 'done', response: JSON.stringify(outcome), updatedAt: deps.clock.now() }));
+    write(() => em.nativeUpdate(IdempotencyKey, { key }, { state: 'done', response: JSON.stringify(outcome), updatedAt: deps.clock.now() }));
   try {
     const booking = await run();
     await finish({ ok: true, booking });
@@ -99,7 +99,7 @@ export async function idempotent(
     if (error instanceof BookingError && error.code !== 'SERVICE_UNAVAILABLE') {
       await finish({ ok: false, error: { code: error.code, message: error.message, issues: error.issues } });
     } else {
-      await write(deps.db, () => em.nativeDelete(IdempotencyKey, { key }));
+      await write(() => em.nativeDelete(IdempotencyKey, { key }));
     }
     throw error;
   }

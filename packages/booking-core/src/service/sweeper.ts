@@ -12,9 +12,9 @@ import { write } from './transaction.js';
 export async function sweep({ db, clock }: ServiceDeps): Promise<SweepResult> {
   const now = clock.now();
   const em = db.em.fork();
-  const expiredHolds = await write(db, () =>
+  const expiredHolds = await write(() =>
     em.nativeUpdate(Booking, { status: 'pending', expiresAt: { $lte: now } }, { status: 'expired', expiresAt: null, updatedAt: now }),
   );
-  const forgottenKeys = await write(db, () => em.nativeDelete(IdempotencyKey, { createdAt: { $lte: now - IDEMPOTENCY_TTL_MS } }));
+  const forgottenKeys = await write(() => em.nativeDelete(IdempotencyKey, { createdAt: { $lte: now - IDEMPOTENCY_TTL_MS } }));
   return { expiredHolds, forgottenKeys };
 }

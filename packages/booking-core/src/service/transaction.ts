@@ -1,8 +1,7 @@
 import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/knex';
-import { Mutex } from 'async-mutex';
+import type { EntityManager } from '@mikro-orm/sql';
 import { BookingError } from '../domain/errors.js';
-import { driverOf, type Database } from '../db/orm.js';
+import type { Database } from '../db/orm.js';
 import { sqlRunner, type TransactionSql } from '../db/sql.js';
 
 // PostgreSQL: serialization failure, deadlock. SQLite: another process holds the write lock.
@@ -23,30 +22,16 @@ export function isTransient(error: unknown): boolean {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * SQLite has one writer per file. Our own connections take turns here, in memory, instead of
- * meeting at the file lock; another process still meets us there (a short busy_timeout, then
- * an asynchronous retry, so the event loop never sleeps). PostgreSQL needs no such turn.
+ * Runs a write, and runs it again when the database reports a transient conflict with another
+ * transaction (another process holding SQLite's write lock, a PostgreSQL deadlock). Whatever the
+ * write decided is never retried: only failures that left nothing behind. This process's own
+ * SQLite writers need no turn of their own: they share the ORM's one connection, under its lock.
  */
-const sqliteWriters = new WeakMap<Database, Mutex>();
-function writerTurn(db: Database): Mutex | undefined {
-  if (driverOf(db) !== 'sqlite') return undefined;
-  let mutex = sqliteWriters.get(db);
-  if (!mutex) sqliteWriters.set(db, (mutex = new Mutex()));
-  return mutex;
-}
-
-/**
- * Runs a write in this process's writer turn, and runs it again when the database reports a
- * transient conflict with another transaction (another process holding SQLite's write lock,
- * a PostgreSQL deadlock). Whatever the write decided is never retried: only failures that
- * left nothing behind.
- */
-export async function write<T>(db: Database, run: () => Promise<T>): Promise<T> {
+export async function write<T>(run: () => Promise<T>): Promise<T> {
   const giveUpAt = Date.now() + RETRY_BUDGET_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      const turn = writerTurn(db);
-      return await (turn ? turn.runExclusive(run) : run());
+      return await run();
     } catch (error) {
       if (!isTransient(error)) throw error;
       if (Date.now() >= giveUpAt) {
@@ -60,10 +45,10 @@ export async function write<T>(db: Database, run: () => Promise<T>): Promise<T> 
 
 /** `work` in one write transaction on a fresh EntityManager. */
 export function inTransaction<T>(db: Database, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return write(db, () => db.em.fork().transactional((em) => work(em as EntityManager)));
+  return write(() => db.em.fork().transactional((em) => work(em as EntityManager)));
 }
 
 /** `work` in one write transaction of hand-written SQL (the hot paths). */
 export function inSqlTransaction<T>(db: Database, work: (sql: TransactionSql) => Promise<T>): Promise<T> {
-  return write(db, () => sqlRunner(db).transaction(work));
+  return write(() => sqlRunner(db).transaction(work));
 }
