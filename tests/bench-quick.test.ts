@@ -25,7 +25,7 @@ describe('pnpm bench --quick', () => {
     expect(stdout).toContain('x ceiling');
     const report = JSON.parse(await readFile(join(out, 'quick.json'), 'utf8'));
     const scenarios = report.rows.map((row: { scenario: string }) => row.scenario);
-    expect(scenarios).toEqual(['ceiling', 'availability', 'hold', 'flow', 'contention']);
+    expect(scenarios).toEqual(['ceiling', 'availability', 'hold', 'flow', 'contention', 'availability, no heap budget']);
     for (const row of report.rows) {
       expect(row.requestsPerSecond, row.scenario).toBeGreaterThan(0);
       expect(row.errors, row.scenario).toBe(0);

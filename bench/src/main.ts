@@ -7,7 +7,7 @@ import type { TestDriver } from '@escape-room/booking-core/testing';
 import { spawnServer } from '@escape-room/server/spawn';
 import { startCeiling } from './ceiling.js';
 import { runLoad, type LoadResult } from './load.js';
-import { textTable, writeReport, type Check, type Row } from './report.js';
+import { UNBUDGETED, textTable, writeReport, type Check, type Row } from './report.js';
 import { contentionSlot, scenarioRequests, type ScenarioName } from './scenarios.js';
 import { seedDatabase, type SeededDatabase } from './seed.js';
 
@@ -18,14 +18,17 @@ interface Scale {
   rooms: number;
   bookings: number;
   scenarios: ScenarioName[];
+  /** Also run availability on a server without the start script's heap flags (SQLite only). */
+  measureHeapBudget?: boolean;
 }
 
-const QUICK: Scale[] = [{ rooms: 10, bookings: 10_000, scenarios: ['availability', 'hold', 'flow', 'contention'] }];
+const QUICK: Scale[] = [{ rooms: 10, bookings: 10_000, scenarios: ['availability', 'hold', 'flow', 'contention'], measureHeapBudget: true }];
 const FULL: Scale[] = [10, 1000].flatMap((rooms) =>
   [10_000, 100_000, 1_000_000].map((bookings) => ({
     rooms,
     bookings,
     scenarios: (rooms === 10 && bookings === 100_000 ? ['availability', 'hold', 'flow', 'contention'] : ['availability', 'hold']) as ScenarioName[],
+    measureHeapBudget: rooms === 10 && bookings === 100_000,
   })),
 );
 
@@ -96,7 +99,18 @@ function evaluate(rows: Row[]): Check[] {
       });
     }
   }
-  const peak = Math.max(...rows.map((r) => r.peakRssMb ?? 0));
+  for (const unbudgeted of sqlite.filter((r) => r.scenario === UNBUDGETED)) {
+    const budgeted = find('availability', unbudgeted.rooms, unbudgeted.bookings);
+    if (!budgeted) continue;
+    // V8 sizes the young generation from the old-space flag; --max-semi-space-size gives it back.
+    const share = budgeted.requestsPerSecond / unbudgeted.requestsPerSecond;
+    checks.push({
+      target: 'the heap budget keeps >= 75% of availability throughput without it',
+      measured: `${(share * 100).toFixed(0)}% (${budgeted.requestsPerSecond.toFixed(0)} vs ${unbudgeted.requestsPerSecond.toFixed(0)} req/s; RSS ${budgeted.peakRssMb?.toFixed(0)} vs ${unbudgeted.peakRssMb?.toFixed(0)} MB)`,
+      pass: share >= 0.75,
+    });
+  }
+  const peak = Math.max(...rows.filter((r) => r.scenario !== UNBUDGETED).map((r) => r.peakRssMb ?? 0));
   checks.push({ target: 'server RSS < 200 MB in every scenario', measured: `${peak.toFixed(0)} MB peak`, pass: peak < 200 });
   for (const c of rows.filter((r) => r.scenario === 'contention')) {
     const fiveHundreds = Object.entries(c.statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, k]) => n + k, 0);
@@ -131,16 +145,8 @@ async function run(options: Options): Promise<void> {
       log(`seeding ${driver}: ${scale.rooms} rooms, ${scale.bookings} bookings`);
       const seeded = await seedDatabase(driver, scale.rooms, scale.bookings);
       try {
-        const server = await spawnServer(
-          {
-            DATABASE_URL: seeded.url,
-            NODE_ENV: 'production',
-            LOG_LEVEL: 'warn',
-            RATE_LIMIT_ENABLED: 'false',
-            ADMIN_API_KEY: ADMIN_KEY,
-          },
-          options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : [],
-        );
+        const serverEnv = { DATABASE_URL: seeded.url, NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ADMIN_API_KEY: ADMIN_KEY };
+        const server = await spawnServer(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : []);
         try {
           if (!ceilings.has(scale.rooms)) {
             const middle = new Date((seeded.from + seeded.to) / 2).toISOString();
@@ -161,6 +167,18 @@ async function run(options: Options): Promise<void> {
           }
         } finally {
           await server.stop();
+        }
+        if (scale.measureHeapBudget) {
+          // What `pnpm start`'s heap flags cost: the same availability load without them.
+          log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${UNBUDGETED}`);
+          const unbudgeted = await spawnServer(serverEnv, [], { heapBudget: false });
+          try {
+            const result = await load(unbudgeted.url, scenarioRequests('availability', seeded), unbudgeted.child.pid);
+            const ratio = result.requestsPerSecond / ceilings.get(scale.rooms)!.requestsPerSecond;
+            rows.push({ driver, rooms: scale.rooms, bookings: scale.bookings, scenario: UNBUDGETED, ratio, ...result });
+          } finally {
+            await unbudgeted.stop();
+          }
         }
         if (scale.scenarios.includes('availability')) plans.push(await availabilityPlan(seeded, driver));
       } finally {

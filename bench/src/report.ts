@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import type { LoadResult } from './load.js';
 import type { ScenarioName } from './scenarios.js';
 
+export const UNBUDGETED = 'availability, no heap budget';
+
 export interface Row extends LoadResult {
   driver: string;
   rooms: number;
   bookings: number;
-  scenario: ScenarioName | 'ceiling';
+  /** `availability, no heap budget`: the same load on a server started without the start script's heap flags. */
+  scenario: ScenarioName | 'ceiling' | typeof UNBUDGETED;
   /** Throughput as a share of the bare node:http ceiling measured in the same run. */
   ratio: number;
   /** Contention only: slots won, and live bookings found overlapping afterwards. */

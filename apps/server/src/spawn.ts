@@ -37,11 +37,17 @@ export async function freePort(): Promise<number> {
 /**
  * Starts the compiled server as a child process on a free port and resolves once it
  * listens. For the end-to-end tests and the benchmark: the real process, nothing in-process.
- * `nodeOptions` go to node itself (`--cpu-prof` is refused in NODE_OPTIONS).
+ * `nodeOptions` go to node itself (`--cpu-prof` is refused in NODE_OPTIONS). `heapBudget: false`
+ * leaves out the start script's heap flags, for the benchmark's measure of what they cost.
  */
-export async function spawnServer(env: Record<string, string>, nodeOptions: string[] = []): Promise<RunningServer> {
+export async function spawnServer(
+  env: Record<string, string>,
+  nodeOptions: string[] = [],
+  { heapBudget = true }: { heapBudget?: boolean } = {},
+): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawnProcess(process.execPath, [...startScriptNodeOptions(), ...nodeOptions, `${DIST}main.js`], {
+  const startOptions = heapBudget ? startScriptNodeOptions() : [];
+  const child = spawnProcess(process.execPath, [...startOptions, ...nodeOptions, `${DIST}main.js`], {
     env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
