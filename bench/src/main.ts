@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { parseDatabaseUrl, openDatabase } from '@escape-room/booking-core/db';
-import { availabilityStatement } from '@escape-room/booking-core/service';
+import { bookingSql, parseDatabaseUrl, openDatabase } from '@escape-room/booking-core/db';
 import type { TestDriver } from '@escape-room/booking-core/testing';
 import { spawnServer } from '@escape-room/server/spawn';
 import { startCeiling } from './ceiling.js';
@@ -49,7 +48,7 @@ async function availabilityPlan(seeded: SeededDatabase, driver: TestDriver): Pro
   const db = await openDatabase(target);
   try {
     const middle = Math.floor((seeded.from + seeded.to) / 2);
-    const { text, params } = availabilityStatement({ start: middle, end: middle + 3_600_000 }, Date.now());
+    const { text, params } = bookingSql.availableRooms({ start: middle, end: middle + 3_600_000 }, Date.now());
     const rows = await db.em.fork().getConnection().execute(`explain ${driver === 'sqlite' ? 'query plan ' : ''}${text}`, [...params]);
     const lines = (rows as Record<string, unknown>[]).map((row) => String(row.detail ?? row['QUERY PLAN']));
     return `${driver}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${text}\n-- ${JSON.stringify(params)}\n${lines.join('\n')}`;

@@ -7,3 +7,4 @@ export * from './time.js';
 export * from './rooms.js';
 export * from './bookings.js';
 export * from './admin.js';
+export * from './money.js';

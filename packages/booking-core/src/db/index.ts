@@ -3,3 +3,4 @@ export * from './database-url.js';
 export * from './orm.js';
 export * from './migrate.js';
 export * from './sql.js';
+export * as bookingSql from './booking-sql.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { toCents } from '../contract/money.js';
 import { driverOf, type Database } from './orm.js';
 import { Room } from './entities.js';
 
@@ -51,7 +52,7 @@ export async function seedRooms(db: Database, rooms: RoomSeed[]): Promise<number
   const em = db.em.fork();
   await em.upsertMany(
     Room,
-    rooms.map((r) => ({ id: r.id, name: r.name, description: r.description, priceCents: Math.round(r.price * 100) })),
+    rooms.map((r) => ({ id: r.id, name: r.name, description: r.description, priceCents: toCents(r.price) })),
   );
   return rooms.length;
 }

@@ -12,10 +12,10 @@ export interface BookingState {
   endAt: number;
 }
 
-/** The statuses that may block a slot. A pending one blocks only while its hold is live. */
-export const BLOCKING_STATUSES = ['pending', 'confirmed'] as const satisfies readonly BookingStatus[];
-
-/** A hold is live while now < expires_at: at the exact instant of expiry it has lapsed. */
+/**
+ * A hold is live while now < expires_at: at the exact instant of expiry it has lapsed. Its SQL
+ * form is in db/booking-sql.ts; booking-sql.test.ts proves the two agree.
+ */
 export function isHoldLive(expiresAt: number | null | undefined, now: number): boolean {
   return expiresAt != null && now < expiresAt;
 }

@@ -2,24 +2,24 @@ import type { Booking as BookingDto, BookingStatus, HoldRequest } from '../contr
 import { BookingError } from '../domain/errors.js';
 import { assertBookable, extendedExpiry, holdExpiry } from '../domain/hold-policy.js';
 import { transitions, type BookingState } from '../domain/status.js';
+import * as bookingSql from '../db/booking-sql.js';
+import type { BookingRow } from '../db/booking-sql.js';
+import * as roomSql from '../db/room-sql.js';
+import type { RoomRow } from '../db/room-sql.js';
 import { sqlRunner } from '../db/sql.js';
 import type { HoldOptions } from './api.js';
 import type { ServiceDeps } from './deps.js';
 import { idempotent } from './idempotency.js';
 import { newBookingId } from './ids.js';
-import { blockingOverlap, isOverlapViolation, lapsedOverlap } from './overlap.js';
-import { toBookingDto, type BookingView } from './serialize.js';
-import { ROOM_COLUMNS, roomNotFound, roomView, type RoomRow } from './rooms.js';
+import { fromBookingRow, roomView, toBookingDto } from './serialize.js';
+import { roomNotFound } from './rooms.js';
 import { inSqlTransaction } from './transaction.js';
 
 const slotTaken = () => new BookingError('SLOT_UNAVAILABLE', 'The room is already booked or held for part of that time');
 
 type HoldRoomRow = RoomRow & { archived_at: unknown };
 
-// The hold's statements: constant texts, prepared once per connection.
-const HOLD_ROOM = `select ${ROOM_COLUMNS}, archived_at from room where id = ?`;
-const EXPIRE_LAPSED = `update booking set status = 'expired', expires_at = null, updated_at = ? where room_id = ? and ${lapsedOverlap.sql}`;
-const ANY_BLOCKING = `select 1 from booking where room_id = ? and ${blockingOverlap.sql} limit 1`;
+// The hold's own statements on guest: constant texts, prepared once per connection.
 // One guest record per address, whatever its case; the latest name and spelling win. An
 // unchanged record is not rewritten (a page write per hold saved): then nothing is returned.
 const UPSERT_CHANGED_GUEST = `insert into guest (email, email_key, name, created_at) values (?, ?, ?, ?)
@@ -27,8 +27,6 @@ const UPSERT_CHANGED_GUEST = `insert into guest (email, email_key, name, created
     where guest.email <> excluded.email or guest.name <> excluded.name
   returning id`;
 const GUEST_BY_KEY = 'select id from guest where email_key = ?';
-const INSERT_BOOKING = `insert into booking (id, room_id, guest_id, status, start_at, end_at, created_at, updated_at, expires_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * Places a hold: one write transaction of hand-written statements (the hot write path). It
@@ -50,12 +48,11 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       // check below sees every earlier hold committed. Without the turn, two holds racing for a
       // slot would both pass the check and meet in the exclusion constraint, which can deadlock
       // them (the benchmark's contention scenario did, with one-second waits for the detector).
-      const [room] = await sql.all<HoldRoomRow>({ text: HOLD_ROOM + sql.forUpdate, params: [roomId] });
+      const [room] = await sql.all<HoldRoomRow>(roomSql.roomForHold(roomId, sql.forUpdate));
       if (!room) throw roomNotFound(roomId);
       if (room.archived_at != null) throw new BookingError('ROOM_ARCHIVED', `Room ${roomId} is archived and takes no new holds`);
-      await sql.run({ text: EXPIRE_LAPSED, params: [now, roomId, ...lapsedOverlap.params(slot, now)] });
-      const taken = await sql.all({ text: ANY_BLOCKING, params: [roomId, ...blockingOverlap.params(slot, now)] });
-      if (taken.length > 0) throw slotTaken();
+      await sql.run(bookingSql.expireLapsedOverlapping(roomId, slot, now));
+      if ((await sql.all(bookingSql.anyBlocking(roomId, slot, now))).length > 0) throw slotTaken();
 
       const [changed] = await sql.all<{ id: number }>({ text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] });
       const [guest] = changed ? [changed] : await sql.all<{ id: number }>({ text: GUEST_BY_KEY, params: [emailKey] });
@@ -67,14 +64,11 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
         createdAt: now,
         expiresAt: holdExpiry(policy, now),
       };
-      await sql.run({
-        text: INSERT_BOOKING,
-        params: [booking.id, roomId, guest!.id, booking.status, booking.startAt, booking.endAt, now, now, booking.expiresAt],
-      });
+      await sql.run(bookingSql.insertBooking({ ...booking, roomId, guestId: guest!.id }));
       return toBookingDto({ ...booking, room: roomView(room), guest: { name, email } }, now);
     });
   } catch (error) {
-    if (isOverlapViolation(error)) throw slotTaken();
+    if (bookingSql.isOverlapViolation(error)) throw slotTaken();
     throw error;
   }
 }
@@ -85,44 +79,8 @@ export function placeHold(deps: ServiceDeps, request: HoldRequest, options: Hold
   return idempotent(deps, idempotencyKey, request, () => insertHold(deps, request));
 }
 
-/** A booking with its room and guest, as the wire form needs it; PostgreSQL returns bigints as strings. */
-type BookingRow = {
-  id: string;
-  status: BookingStatus;
-  start_at: number | string;
-  end_at: number | string;
-  created_at: number | string;
-  expires_at: number | string | null;
-  room_id: number;
-  room_name: string;
-  room_description: string;
-  room_price_cents: number;
-  guest_name: string;
-  guest_email: string;
-};
-
-const BOOKING_BY_ID = `select b.id, b.status, b.start_at, b.end_at, b.created_at, b.expires_at,
-    r.id as room_id, r.name as room_name, r.description as room_description, r.price_cents as room_price_cents,
-    g.name as guest_name, g.email as guest_email
-  from booking b join room r on r.id = b.room_id join guest g on g.id = b.guest_id
-  where b.id = ?`;
-const bookingById = (bookingId: string) => ({ text: BOOKING_BY_ID, params: [bookingId] });
-
-function fromBookingRow(row: BookingRow): BookingView {
-  return {
-    id: row.id,
-    status: row.status,
-    startAt: Number(row.start_at),
-    endAt: Number(row.end_at),
-    createdAt: Number(row.created_at),
-    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-    room: { id: row.room_id, name: row.room_name, description: row.room_description, priceCents: row.room_price_cents },
-    guest: { name: row.guest_name, email: row.guest_email },
-  };
-}
-
 export async function getBooking({ db, clock }: ServiceDeps, bookingId: string): Promise<BookingDto> {
-  const [row] = await sqlRunner(db).all<BookingRow>(bookingById(bookingId));
+  const [row] = await sqlRunner(db).all<BookingRow>(bookingSql.bookingById(bookingId));
   if (!row) throw notFound(bookingId);
   return toBookingDto(fromBookingRow(row), clock.now());
 }
@@ -141,17 +99,12 @@ type Decide = (booking: BookingState & { createdAt: number }, now: number) => Ch
  */
 async function act({ db, clock }: ServiceDeps, bookingId: string, decide: Decide): Promise<BookingDto> {
   return inSqlTransaction(db, async (sql) => {
-    const [row] = await sql.all<BookingRow>(bookingById(bookingId));
+    const [row] = await sql.all<BookingRow>(bookingSql.bookingById(bookingId));
     if (!row) throw notFound(bookingId);
     const current = fromBookingRow(row);
     const now = clock.now();
     const change = decide(current, now);
-    // coalesce: one null-safe comparison both dialects share (expiry times are never negative).
-    const changed = await sql.run({
-      text: `update booking set status = ?, expires_at = ?, updated_at = ?
-        where id = ? and status = ? and coalesce(expires_at, -1) = ?`,
-      params: [change.status, change.expiresAt, now, bookingId, current.status, current.expiresAt ?? -1],
-    });
+    const changed = await sql.run(bookingSql.updateIfUnchanged(bookingId, { status: current.status, expiresAt: current.expiresAt ?? null }, change, now));
     if (changed !== 1) throw new BookingError('INVALID_STATE', 'The booking changed while this request was handled');
     return toBookingDto({ ...current, ...change }, now);
   });

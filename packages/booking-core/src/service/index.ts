@@ -4,11 +4,10 @@ import { archiveRoom, availableRooms, createRoom, getRoom, listAllRooms, listRoo
 import { createAdminKey, listAdminKeys, revokeAdminKey, verifyAdminKey } from './admin-keys.js';
 import { cancelBooking, cancelByVenue, confirmHold, extendHold, getBooking, placeHold, releaseHold } from './bookings.js';
 import { sweep } from './sweeper.js';
-import { listBookings } from './admin.js';
+import { listBookings } from './booking-list.js';
 
 export type { BookingApi, HoldOptions, SweepResult } from './api.js';
 export type { ServiceDeps } from './deps.js';
-export { availabilityStatement } from './rooms.js';
 
 /** The use cases of the booking platform, bound to their dependencies. */
 export function createBookingService(deps: ServiceDeps): BookingApi {

@@ -1,14 +1,16 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AdminRoom, AvailabilityQuery, CreateRoomRequest, Room as RoomDto, UpdateRoomRequest } from '../contract/index.js';
+import { toCents } from '../contract/money.js';
 import { formatInstant } from '../contract/time.js';
 import { BookingError } from '../domain/errors.js';
 import { Room } from '../db/entities.js';
-import { sqlRunner, type Statement } from '../db/sql.js';
+import { sqlRunner } from '../db/sql.js';
 import type { ServiceDeps } from './deps.js';
-import { blockingOverlap } from './overlap.js';
-import { toRoomDto } from './serialize.js';
+import * as bookingSql from '../db/booking-sql.js';
+import * as roomSql from '../db/room-sql.js';
+import type { RoomRow } from '../db/room-sql.js';
+import { roomView, toRoomDto } from './serialize.js';
 import { inTransaction } from './transaction.js';
-import type { Interval } from '../domain/interval.js';
 
 /** Rooms the venue creates get ids from here up, clear of the small ids a rooms file uses. */
 const FIRST_CREATED_ROOM_ID = 1001;
@@ -19,48 +21,29 @@ function toAdminRoom(room: Room): AdminRoom {
   return { ...toRoomDto(room), archived_at: room.archivedAt == null ? null : formatInstant(room.archivedAt) };
 }
 
-/** The columns of a room on the wire, as the hot paths read them. */
-export const ROOM_COLUMNS = 'id, name, description, price_cents';
-export type RoomRow = { id: number; name: string; description: string; price_cents: number };
 
-/** A stored room row in the shape the wire mappers take (money in cents either way). */
-export const roomView = (row: RoomRow) => ({ id: row.id, name: row.name, description: row.description, priceCents: row.price_cents });
 const fromRoomRow = (row: RoomRow): RoomDto => toRoomDto(roomView(row));
 
 // Guest-facing reads are the hot path: hand-written SQL straight into the wire format, with no
 // query builder, entity hydration or identity map (the profile put those at 3x the query).
-// Statement texts are constants, so each is prepared once per connection.
-const OPEN_ROOMS = `select ${ROOM_COLUMNS} from room where archived_at is null order by id`;
-const ROOM_BY_ID = `select ${ROOM_COLUMNS} from room where id = ?`;
-const AVAILABLE_ROOMS = `select ${ROOM_COLUMNS} from room where archived_at is null
-  and id not in (select room_id from booking where ${blockingOverlap.sql}) order by id`;
 
 /** The rooms guests can book, archived ones left out. */
 export async function listRooms({ db }: ServiceDeps): Promise<RoomDto[]> {
-  const rows = await sqlRunner(db).all<RoomRow>({ text: OPEN_ROOMS, params: [] });
+  const rows = await sqlRunner(db).all<RoomRow>(roomSql.openRooms());
   return rows.map(fromRoomRow);
 }
 
 /** One room, archived or not: bookings keep pointing at it. */
 export async function getRoom({ db }: ServiceDeps, roomId: number): Promise<RoomDto> {
-  const [row] = await sqlRunner(db).all<RoomRow>({ text: ROOM_BY_ID, params: [roomId] });
+  const [row] = await sqlRunner(db).all<RoomRow>(roomSql.roomById(roomId));
   if (!row) throw roomNotFound(roomId);
   return fromRoomRow(row);
-}
-
-/**
- * The availability query, in one round trip: open rooms minus those with a blocking booking
- * (one index range over start_at, answered from the index alone). Exported so the benchmark
- * can EXPLAIN the very statement.
- */
-export function availabilityStatement(slot: Interval, now: number): Statement {
-  return { text: AVAILABLE_ROOMS, params: blockingOverlap.params(slot, now) };
 }
 
 /** Open rooms with no confirmed booking and no live hold overlapping [start_date, end_date). */
 export async function availableRooms({ db, clock }: ServiceDeps, query: AvailabilityQuery): Promise<RoomDto[]> {
   const slot = { start: query.start_date, end: query.end_date };
-  const rows = await sqlRunner(db).all<RoomRow>(availabilityStatement(slot, clock.now()));
+  const rows = await sqlRunner(db).all<RoomRow>(bookingSql.availableRooms(slot, clock.now()));
   return rows.map(fromRoomRow);
 }
 
@@ -80,7 +63,7 @@ export async function createRoom({ db }: ServiceDeps, request: CreateRoomRequest
           id,
           name: request.name,
           description: request.description,
-          priceCents: Math.round(request.price * 100),
+          priceCents: toCents(request.price),
           archivedAt: null,
         });
         return toAdminRoom(room);
@@ -97,7 +80,7 @@ export async function updateRoom({ db }: ServiceDeps, request: UpdateRoomRequest
     if (!room) throw roomNotFound(request.room_id);
     if (request.name !== undefined) room.name = request.name;
     if (request.description !== undefined) room.description = request.description;
-    if (request.price !== undefined) room.priceCents = Math.round(request.price * 100);
+    if (request.price !== undefined) room.priceCents = toCents(request.price);
     return toAdminRoom(room);
   });
 }

@@ -1,4 +1,6 @@
-import { Booking, IdempotencyKey } from '../db/entities.js';
+import { IdempotencyKey } from '../db/entities.js';
+import * as bookingSql from '../db/booking-sql.js';
+import { sqlRunner } from '../db/sql.js';
 import type { SweepResult } from './api.js';
 import type { ServiceDeps } from './deps.js';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
@@ -11,10 +13,7 @@ import { write } from './transaction.js';
  */
 export async function sweep({ db, clock }: ServiceDeps): Promise<SweepResult> {
   const now = clock.now();
-  const em = db.em.fork();
-  const expiredHolds = await write(() =>
-    em.nativeUpdate(Booking, { status: 'pending', expiresAt: { $lte: now } }, { status: 'expired', expiresAt: null, updatedAt: now }),
-  );
-  const forgottenKeys = await write(() => em.nativeDelete(IdempotencyKey, { createdAt: { $lte: now - IDEMPOTENCY_TTL_MS } }));
+  const expiredHolds = await write(() => sqlRunner(db).run(bookingSql.expireLapsed(now)));
+  const forgottenKeys = await write(() => db.em.fork().nativeDelete(IdempotencyKey, { createdAt: { $lte: now - IDEMPOTENCY_TTL_MS } }));
   return { expiredHolds, forgottenKeys };
 }

@@ -1,0 +1,184 @@
+import type { BookingStatus } from '../contract/bookings.js';
+import type { Interval } from '../domain/interval.js';
+import { ROOM_COLUMNS } from './room-sql.js';
+import type { SqlValue, Statement } from './sql.js';
+
+// Every statement and predicate the service runs on `booking`, in one place. Texts are
+// constants fixed when the module loads (each is prepared once per connection); functions only
+// put the values in order. The database's own guards (the SQLite triggers, the PostgreSQL
+// exclusion constraint) live in the migrations, frozen as applied; booking-sql.test.ts runs the
+// same cases through the domain rule, these predicates and the guards on both drivers.
+
+/**
+ * The lapsed-hold rule in SQL, one `?` for now: a hold is live while now < expires_at. The
+ * same rule as `isHoldLive` in domain/status.ts.
+ */
+const LIVE_HOLD = `(status = 'pending' and expires_at > ?)`;
+/** A hold whose time is up at now, though still stored as pending. One `?`: now. */
+const LAPSED_HOLD = `(status = 'pending' and expires_at <= ?)`;
+/** Bookings that keep their slot from anyone else at now: confirmed, or a live hold. One `?`: now. */
+const BLOCKING = `(status = 'confirmed' or ${LIVE_HOLD})`;
+
+/**
+ * Bookings whose slot overlaps the probe's [start, end). No stored booking is longer than
+ * booking_extent says (the database keeps it, see its migration), so the half-open overlap test
+ * gets a start_at lower bound: an index range scan, not a walk through history.
+ * Three `?`: start, end, start.
+ */
+const OVERLAPPING = '(start_at > ? - (select longest_ms from booking_extent) and start_at < ? and end_at > ?)';
+const overlapping = (slot: Interval): SqlValue[] => [slot.start, slot.end, slot.start];
+
+/** The stored rows that read as `status` at now (pending and expired split on the hold's expiry). One `?`: now, or the status. */
+const READS_AS: Record<BookingStatus, string> = {
+  pending: LIVE_HOLD,
+  expired: `(status = 'expired' or ${LAPSED_HOLD})`,
+  confirmed: `(status = ?)`,
+  released: `(status = ?)`,
+  cancelled: `(status = ?)`,
+};
+const readsAsParam = (status: BookingStatus, now: number): SqlValue => (status === 'pending' || status === 'expired' ? now : status);
+
+// ---- expiry: the sweeper and the hold persist lapses with the same statement -----------------
+
+const EXPIRE = `update booking set status = 'expired', expires_at = null, updated_at = ? where ${LAPSED_HOLD}`;
+const EXPIRE_ALL = EXPIRE;
+const EXPIRE_OVERLAPPING = `${EXPIRE} and room_id = ? and ${OVERLAPPING}`;
+
+/** Persists `expired` on every lapsed hold. */
+export const expireLapsed = (now: number): Statement => ({ text: EXPIRE_ALL, params: [now, now] });
+
+/**
+ * Persists `expired` on the room's lapsed holds overlapping the slot: the PostgreSQL guard
+ * judges stored statuses, not clocks, so a hold clears a lapsed one before it takes its place.
+ */
+export const expireLapsedOverlapping = (roomId: number, slot: Interval, now: number): Statement => ({
+  text: EXPIRE_OVERLAPPING,
+  params: [now, now, roomId, ...overlapping(slot)],
+});
+
+// ---- the hold ---------------------------------------------------------------------------------
+
+const ANY_BLOCKING = `select 1 from booking where room_id = ? and ${OVERLAPPING} and ${BLOCKING} limit 1`;
+/** Whether any booking of the room keeps part of the slot at now. */
+export const anyBlocking = (roomId: number, slot: Interval, now: number): Statement => ({
+  text: ANY_BLOCKING,
+  params: [roomId, ...overlapping(slot), now],
+});
+
+const INSERT = `insert into booking (id, room_id, guest_id, status, start_at, end_at, created_at, updated_at, expires_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+export interface NewBooking {
+  id: string;
+  roomId: number;
+  guestId: number;
+  status: BookingStatus;
+  startAt: number;
+  endAt: number;
+  createdAt: number;
+  expiresAt: number | null;
+}
+export const insertBooking = (b: NewBooking): Statement => ({
+  text: INSERT,
+  params: [b.id, b.roomId, b.guestId, b.status, b.startAt, b.endAt, b.createdAt, b.createdAt, b.expiresAt],
+});
+
+/** The database guard (trigger or exclusion constraint) refused an overlapping live booking. */
+export function isOverlapViolation(error: unknown): boolean {
+  return error instanceof Error && /SLOT_UNAVAILABLE|booking_no_overlap/.test(error.message);
+}
+
+// ---- availability -----------------------------------------------------------------------------
+
+const AVAILABLE_ROOMS = `select ${ROOM_COLUMNS} from room where archived_at is null
+  and id not in (select room_id from booking where ${OVERLAPPING} and ${BLOCKING}) order by id`;
+/**
+ * Open rooms minus those with a blocking booking in the slot, in one round trip (one index range
+ * over start_at, answered from the index alone). The benchmark EXPLAINs this very statement.
+ */
+export const availableRooms = (slot: Interval, now: number): Statement => ({
+  text: AVAILABLE_ROOMS,
+  params: [...overlapping(slot), now],
+});
+
+// ---- reading bookings with their room and guest -------------------------------------------------
+
+/** A booking with its room and guest, as the wire form needs it; PostgreSQL returns bigints as strings. */
+export interface BookingRow {
+  id: string;
+  status: BookingStatus;
+  start_at: number | string;
+  end_at: number | string;
+  created_at: number | string;
+  expires_at: number | string | null;
+  room_id: number;
+  room_name: string;
+  room_description: string;
+  room_price_cents: number;
+  guest_name: string;
+  guest_email: string;
+}
+
+const WITH_ROOM_AND_GUEST = (bookings: string) => `select b.id, b.status, b.start_at, b.end_at, b.created_at, b.expires_at,
+    r.id as room_id, r.name as room_name, r.description as room_description, r.price_cents as room_price_cents,
+    g.name as guest_name, g.email as guest_email
+  from ${bookings} b join room r on r.id = b.room_id join guest g on g.id = b.guest_id`;
+
+const BY_ID = `${WITH_ROOM_AND_GUEST('booking')} where b.id = ?`;
+export const bookingById = (bookingId: string): Statement => ({ text: BY_ID, params: [bookingId] });
+
+/** The listing's filters; every one optional. Pages are ordered by (start_at, id). */
+export interface BookingFilter {
+  status?: BookingStatus | undefined;
+  roomId?: number | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  /** The last row of the previous page. */
+  after?: { startAt: number; id: string } | undefined;
+  limit: number;
+}
+
+/**
+ * One page of the listing. The text is put together from constant fragments (at most one
+ * per filter), so the statement cache holds a handful of shapes, never one per request.
+ */
+export function listBookings(filter: BookingFilter, now: number): Statement {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (filter.status) {
+    where.push(READS_AS[filter.status]);
+    params.push(readsAsParam(filter.status, now));
+  }
+  if (filter.roomId !== undefined) where.push('room_id = ?'), params.push(filter.roomId);
+  if (filter.from !== undefined) where.push('end_at > ?'), params.push(filter.from);
+  if (filter.to !== undefined) where.push('start_at < ?'), params.push(filter.to);
+  if (filter.after) {
+    where.push('(start_at > ? or (start_at = ? and id > ?))');
+    params.push(filter.after.startAt, filter.after.startAt, filter.after.id);
+  }
+  const page = `(select * from booking${where.length ? ` where ${where.join(' and ')}` : ''} order by start_at, id limit ?)`;
+  return { text: `${WITH_ROOM_AND_GUEST(page)} order by b.start_at, b.id`, params: [...params, filter.limit] };
+}
+
+// ---- guest and venue actions ------------------------------------------------------------------
+
+// coalesce: one null-safe comparison both dialects share (expiry times are never negative).
+const UPDATE_IF_UNCHANGED = `update booking set status = ?, expires_at = ?, updated_at = ?
+  where id = ? and status = ? and coalesce(expires_at, -1) = ?`;
+/**
+ * Moves a booking to its next state only if it is still as it was read, so of two racing
+ * actions on one booking exactly one wins. Changes one row, or none.
+ */
+export const updateIfUnchanged = (
+  bookingId: string,
+  was: { status: BookingStatus; expiresAt: number | null },
+  next: { status: BookingStatus; expiresAt: number | null },
+  now: number,
+): Statement => ({
+  text: UPDATE_IF_UNCHANGED,
+  params: [next.status, next.expiresAt, now, bookingId, was.status, was.expiresAt ?? -1],
+});
+
+// ---- for the table-driven test of the rule --------------------------------------------------------
+
+/** The predicates themselves, each with its one `?` for now: the test runs them against stored rows. */
+export const predicates = { live: LIVE_HOLD, lapsed: LAPSED_HOLD, blocking: BLOCKING, readsAs: READS_AS, readsAsParam };
