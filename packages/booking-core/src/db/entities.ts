@@ -3,6 +3,11 @@ import { BOOKING_STATUSES } from '../contract/bookings.js';
 
 // Times are stored as epoch milliseconds (64-bit integers): exact, zone-free, and cheap to
 // compare in the range predicates that guard against double booking.
+//
+// These describe the schema the migrations build, indexes and constraints included (by their
+// names in the migrations), so MikroORM's schema comparison finds nothing to change and a
+// generated migration never drops the hot-path indexes. schema-drift.test.ts keeps it so. The
+// guard triggers and the booking_extent triggers are frozen in the migrations, not here.
 
 export const Room = defineEntity({
   name: 'Room',
@@ -16,6 +21,7 @@ export const Room = defineEntity({
     /** An archived room takes no new holds but keeps its bookings. */
     archivedAt: p.bigint('number').nullable(),
   },
+  checks: [{ name: 'room_price_cents_check', expression: 'price_cents >= 0' }],
 });
 export type Room = InferEntity<typeof Room>;
 
@@ -27,10 +33,11 @@ export const Guest = defineEntity({
     /** The address as the guest last typed it. */
     email: p.string().length(254),
     /** Lower-cased address: one guest record per address, whatever its case. */
-    emailKey: p.string().length(254).unique(),
+    emailKey: p.string().length(254),
     name: p.string().length(200),
     createdAt: p.bigint('number'),
   },
+  uniques: [{ name: 'guest_email_key_key', properties: 'emailKey' }],
 });
 export type Guest = InferEntity<typeof Guest>;
 
@@ -39,8 +46,8 @@ export const Booking = defineEntity({
   tableName: 'booking',
   properties: {
     id: p.string().primary().length(64),
-    room: () => p.manyToOne(Room).eager(),
-    guest: () => p.manyToOne(Guest).eager(),
+    room: () => p.manyToOne(Room).eager().foreignKeyName('booking_room_id_fkey'),
+    guest: () => p.manyToOne(Guest).eager().foreignKeyName('booking_guest_id_fkey'),
     status: p.enum([...BOOKING_STATUSES]),
     startAt: p.bigint('number'),
     endAt: p.bigint('number'),
@@ -48,6 +55,24 @@ export const Booking = defineEntity({
     updatedAt: p.bigint('number'),
     expiresAt: p.bigint('number').nullable(),
   },
+  indexes: [
+    // The overlap probes' covering indexes (PostgreSQL: INCLUDE; SQLite: trailing key columns).
+    { name: 'booking_room_span_idx', properties: ['room', 'startAt'], include: ['endAt', 'status', 'expiresAt'] },
+    { name: 'booking_span_idx', properties: ['startAt', 'id'], include: ['endAt', 'room', 'status', 'expiresAt'] },
+    { name: 'booking_guest_idx', properties: 'guest' },
+    { name: 'booking_pending_expiry_idx', properties: 'expiresAt', where: { status: 'pending' } },
+  ],
+  checks: [
+    { name: 'booking_check', expression: 'end_at > start_at' },
+    { name: 'booking_check1', expression: 'end_at - start_at <= 86400000' },
+    { name: 'booking_check2', expression: "(status = 'pending') = (expires_at is not null)" },
+    // PostgreSQL's guard against double booking, as the server spells it back (SQLite's are triggers).
+    {
+      name: 'booking_no_overlap',
+      expression:
+        "EXCLUDE USING gist (room_id WITH =, int8range(start_at, end_at, '[)'::text) WITH &&) WHERE ((status = ANY (ARRAY['pending'::text, 'confirmed'::text])))",
+    },
+  ],
 });
 export type Booking = InferEntity<typeof Booking>;
 
@@ -63,6 +88,7 @@ export const IdempotencyKey = defineEntity({
     createdAt: p.bigint('number'),
     updatedAt: p.bigint('number'),
   },
+  indexes: [{ name: 'idempotency_key_created_idx', properties: 'createdAt' }],
 });
 export type IdempotencyKey = InferEntity<typeof IdempotencyKey>;
 
@@ -81,4 +107,19 @@ export const AdminKey = defineEntity({
 });
 export type AdminKey = InferEntity<typeof AdminKey>;
 
-export const entities = [Room, Guest, Booking, IdempotencyKey, AdminKey];
+/**
+ * The longest booking ever stored (one row), kept by triggers; overlap probes look back by it.
+ * Only the database writes it (see the booking_extent migrations).
+ */
+export const BookingExtent = defineEntity({
+  name: 'BookingExtent',
+  tableName: 'booking_extent',
+  properties: {
+    id: p.integer().primary().autoincrement(false),
+    longestMs: p.bigint('number'),
+  },
+  checks: [{ name: 'booking_extent_id_check', expression: 'id = 1' }],
+});
+export type BookingExtent = InferEntity<typeof BookingExtent>;
+
+export const entities = [Room, Guest, Booking, IdempotencyKey, AdminKey, BookingExtent];

@@ -62,6 +62,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     extensions: [Migrator],
     migrations: { ...options.migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     allowGlobalContext: false,
+    // The guards against double booking are triggers the migrations install; the entities do not restate them.
+    schemaGenerator: { ignoreTriggers: true },
     discovery: { warnWhenNoEntities: true },
   });
 }
