@@ -29,7 +29,7 @@ describe('entities and migrations on SQLite', () => {
   afterAll(() => dispose());
 
   const all = <Row>(text: string) => sqlRunner(db).all<Row>({ text, params: [] });
-  const entities = () => db.getMetadata().getAll().values().toArray();
+  const entities = () => [...db.getMetadata().getAll().values()];
 
   it('have every column of every table, nullable exactly where the entities say', async () => {
     for (const meta of entities()) {
