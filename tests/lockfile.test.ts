@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+
+// A contributor on macOS, Windows or Alpine installs from the same lockfile with
+// --frozen-lockfile: every platform's native build of the tools must be in it, not only the
+// one of the machine that last wrote it.
+const LOCKFILE = new URL('../pnpm-lock.yaml', import.meta.url);
+
+const NATIVE_BUILDS: Record<string, string[]> = {
+  turbo: ['@turbo/darwin-64', '@turbo/darwin-arm64', '@turbo/linux-64', '@turbo/linux-arm64', '@turbo/windows-64', '@turbo/windows-arm64'],
+  rollup: [
+    '@rollup/rollup-darwin-x64',
+    '@rollup/rollup-darwin-arm64',
+    '@rollup/rollup-linux-x64-gnu',
+    '@rollup/rollup-linux-x64-musl',
+    '@rollup/rollup-linux-arm64-gnu',
+    '@rollup/rollup-linux-arm64-musl',
+    '@rollup/rollup-win32-x64-msvc',
+    '@rollup/rollup-win32-arm64-msvc',
+  ],
+};
+
+describe('pnpm-lock.yaml', () => {
+  it.each(Object.entries(NATIVE_BUILDS))('resolves %s for macOS, Windows and Linux (glibc and musl)', async (_tool, packages) => {
+    const lockfile = await readFile(LOCKFILE, 'utf8');
+    // The packages section lists every resolved package once, as `  'name@version':`.
+    const resolved = new Set([...lockfile.matchAll(/^ {2}'?(@[^@\s']+\/[^@\s']+|[^@\s']+)@[^\s']+'?:$/gm)].map((match) => match[1]));
+    expect(packages.filter((name) => !resolved.has(name))).toEqual([]);
+  });
+});
