@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, retryLink, splitLink } from '@trpc/client';
 import type {
   AdminKey,
   AdminRoom,
@@ -42,18 +42,13 @@ export interface HoldOptions {
 }
 
 const RETRYABLE = new Set<BookingApiError['code']>(['NETWORK_ERROR', 'SERVICE_UNAVAILABLE', 'IDEMPOTENCY_IN_PROGRESS']);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs one call, retrying temporary failures `retries` times, and throws BookingApiErrors only. */
-async function attempt<T>(call: () => Promise<T>, retries = 0): Promise<T> {
-  for (let tried = 0; ; tried++) {
-    try {
-      return await call();
-    } catch (error) {
-      const failure = toBookingApiError(error);
-      if (tried >= retries || !RETRYABLE.has(failure.code)) throw failure;
-      await pause(200 * 2 ** tried);
-    }
+/** Runs one call and throws BookingApiErrors only. */
+async function attempt<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toBookingApiError(error);
   }
 }
 
@@ -74,6 +69,14 @@ export function createBookingClient(options: BookingClientOptions) {
   };
   const trpc = createTRPCClient<AppRouter>({
     links: [
+      // Reads and holds are safe to send again: a read changes nothing, and every attempt of one
+      // hold carries the same Idempotency-Key (it travels in the operation's context). Other
+      // changes are sent once: a confirm that timed out may have happened.
+      retryLink({
+        retry: ({ op, error, attempts }) =>
+          attempts <= retries && (op.type === 'query' || op.path === 'bookings.hold') && RETRYABLE.has(toBookingApiError(error).code),
+        retryDelayMs: (attempts) => 200 * 2 ** (attempts - 1),
+      }),
       // A hold travels alone, because its Idempotency-Key is a header of its own request.
       splitLink({
         condition: (op) => op.path === 'bookings.hold',
@@ -92,14 +95,14 @@ export function createBookingClient(options: BookingClientOptions) {
 
   return {
     rooms: {
-      list: (): Promise<Room[]> => attempt(async () => (await trpc.rooms.list.query()).rooms, retries),
+      list: (): Promise<Room[]> => attempt(async () => (await trpc.rooms.list.query()).rooms),
       get: (roomId: number): Promise<Room> =>
-        attempt(async () => (await trpc.rooms.get.query({ room_id: roomId })).room, retries),
+        attempt(async () => (await trpc.rooms.get.query({ room_id: roomId })).room),
     },
 
     /** Rooms with no confirmed booking and no live hold overlapping `[start_date, end_date)`. */
     availability: (range: AvailabilityInput): Promise<Room[]> =>
-      attempt(async () => (await trpc.rooms.availability.query(range)).rooms, retries),
+      attempt(async () => (await trpc.rooms.availability.query(range)).rooms),
 
     bookings: {
       /**
@@ -108,10 +111,10 @@ export function createBookingClient(options: BookingClientOptions) {
        */
       hold: (request: HoldInput, holdOptions: HoldOptions = {}): Promise<Booking> => {
         const context: OperationContext = { idempotencyKey: holdOptions.idempotencyKey ?? globalThis.crypto.randomUUID() };
-        return attempt(async () => (await trpc.bookings.hold.mutate(request, { context })).booking, retries);
+        return attempt(async () => (await trpc.bookings.hold.mutate(request, { context })).booking);
       },
       get: (bookingId: string): Promise<Booking> =>
-        attempt(async () => (await trpc.bookings.get.query({ booking_id: bookingId })).booking, retries),
+        attempt(async () => (await trpc.bookings.get.query({ booking_id: bookingId })).booking),
       /** Restarts a live hold's clock (up to the server's cap). */
       extend: (bookingId: string): Promise<Booking> =>
         attempt(async () => (await trpc.bookings.extend.mutate({ booking_id: bookingId })).booking),
@@ -127,12 +130,12 @@ export function createBookingClient(options: BookingClientOptions) {
       bookings: {
         /** One page of bookings, oldest slot first. */
         list: (query: ListBookingsInput = {}): Promise<BookingPage> =>
-          attempt(() => trpc.admin.listBookings.query(query), retries),
+          attempt(() => trpc.admin.listBookings.query(query)),
         /** Every booking matching the filters, following `next_cursor` page after page. */
         async *all(query: Omit<ListBookingsInput, 'cursor'> = {}): AsyncGenerator<Booking, void, undefined> {
           let cursor: string | undefined;
           do {
-            const page = await attempt(() => trpc.admin.listBookings.query({ ...query, cursor }), retries);
+            const page = await attempt(() => trpc.admin.listBookings.query({ ...query, cursor }));
             yield* page.bookings;
             cursor = page.next_cursor ?? undefined;
           } while (cursor);
@@ -143,7 +146,7 @@ export function createBookingClient(options: BookingClientOptions) {
       },
       rooms: {
         /** Every room, archived ones included. */
-        list: (): Promise<AdminRoom[]> => attempt(async () => (await trpc.admin.rooms.list.query()).rooms, retries),
+        list: (): Promise<AdminRoom[]> => attempt(async () => (await trpc.admin.rooms.list.query()).rooms),
         create: (room: CreateRoomInput): Promise<AdminRoom> => attempt(async () => (await trpc.admin.rooms.create.mutate(room)).room),
         update: (roomId: number, changes: Omit<UpdateRoomInput, 'room_id'>): Promise<AdminRoom> =>
           attempt(async () => (await trpc.admin.rooms.update.mutate({ ...changes, room_id: roomId })).room),
@@ -152,7 +155,7 @@ export function createBookingClient(options: BookingClientOptions) {
           attempt(async () => (await trpc.admin.rooms.archive.mutate({ room_id: roomId })).room),
       },
       keys: {
-        list: (): Promise<AdminKey[]> => attempt(async () => (await trpc.admin.keys.list.query()).keys, retries),
+        list: (): Promise<AdminKey[]> => attempt(async () => (await trpc.admin.keys.list.query()).keys),
         /** The answer's `secret` is shown this once; store it where the key will be used. */
         create: (name: string): Promise<CreatedAdminKey> => attempt(() => trpc.admin.keys.create.mutate({ name })),
         revoke: (keyId: string): Promise<AdminKey> => attempt(async () => (await trpc.admin.keys.revoke.mutate({ key_id: keyId })).key),
