@@ -3,7 +3,6 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Budget } from './budget.js';
 
-
 export interface RateLimits {
   readsPerMinute: number;
   writesPerMinute: number;
@@ -22,14 +21,23 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
 
 /**
  * Per-client budgets per minute. With a Redis connection the counters are shared by every
- * instance; if Redis stops answering, requests are let through (fail-open) and the outage is
- * logged, because refusing all traffic would turn a cache outage into an API outage.
+ * instance. If Redis stops answering, rate-limiter-flexible's insurance limiter takes over:
+ * each instance keeps the same budgets in its own memory until Redis is back, so an outage
+ * neither refuses all traffic nor lifts the limits.
  */
 export function createRateLimiter(limits: RateLimits, log: FastifyBaseLogger, redis?: Redis): RateLimiter {
-  const make = (budget: Budget, points: number): RateLimiterAbstract =>
-    redis
-      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `rl:${budget}`, points, duration: WINDOW_SECONDS, useRedisPackage: false })
-      : new RateLimiterMemory({ keyPrefix: `rl:${budget}`, points, duration: WINDOW_SECONDS });
+  const make = (budget: Budget, points: number): RateLimiterAbstract => {
+    const inMemory = new RateLimiterMemory({ keyPrefix: `rl:${budget}`, points, duration: WINDOW_SECONDS });
+    if (!redis) return inMemory;
+    return new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `rl:${budget}`,
+      points,
+      duration: WINDOW_SECONDS,
+      useRedisPackage: false,
+      insuranceLimiter: inMemory,
+    });
+  };
   const limiters: Record<Budget, RateLimiterAbstract> = {
     read: make('read', limits.readsPerMinute),
     write: make('write', limits.writesPerMinute),
@@ -48,7 +56,7 @@ export function createRateLimiter(limits: RateLimits, log: FastifyBaseLogger, re
         }
         if (Date.now() - lastErrorLog > ERROR_LOG_INTERVAL_MS) {
           lastErrorLog = Date.now();
-          log.warn({ err: outcome }, 'rate limit store unavailable; letting requests through');
+          log.warn({ err: outcome }, 'rate limits failed; letting requests through');
         }
         return { allowed: true };
       }

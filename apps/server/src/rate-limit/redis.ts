@@ -14,7 +14,7 @@ export function connectRedis(url: string, log: FastifyBaseLogger): Redis {
   });
   let down = false;
   redis.on('error', (error) => {
-    if (!down) log.warn({ err: error }, 'redis unavailable; rate limits fail open until it is back');
+    if (!down) log.warn({ err: error }, 'redis unavailable; each instance keeps the rate limits in memory until it is back');
     down = true;
   });
   redis.on('ready', () => {
