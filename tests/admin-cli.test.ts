@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { holdBody } from './support/http.js';
+import { fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
 import { useServer } from './support/use-server.js';
+
+const { holdBody } = fixedHours();
 
 const CLI = fileURLToPath(new URL('../apps/admin/dist/main.js', import.meta.url));
 const REPO = fileURLToPath(new URL('..', import.meta.url));

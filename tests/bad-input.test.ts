@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { testDrivers } from '@escape-room/booking-core/testing';
 import { useServer } from './support/use-server.js';
-import { call, holdBody, type JsonResponse } from './support/http.js';
+import { call, fixedHours, type JsonResponse } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
+
+const { holdBody, slot } = fixedHours();
 
 describe.each(testDrivers())('%s', (driver) => {
   const ctx = useServer({}, driver);
@@ -17,8 +19,8 @@ describe.each(testDrivers())('%s', (driver) => {
   }
 
   const valid = holdBody(1, 24);
-  const pastStart = new Date(Date.now() - 3_600_000).toISOString();
-  const pastEnd = new Date(Date.now() - 1_800_000).toISOString();
+  // The base hour is at most an hour away: two hours before it is the past.
+  const { start_date: pastStart, end_date: pastEnd } = slot(-2, 0.5);
 
   const invalidBodies: [label: string, body: unknown, field: string][] = [
     ['room_id as a string', { ...valid, room_id: '1' }, 'room_id'],

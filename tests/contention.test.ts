@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { emptyDatabase, testDrivers } from '@escape-room/booking-core/testing';
-import { call, holdBody } from './support/http.js';
+import { call, fixedHours } from './support/http.js';
 import { startServer } from './support/server.js';
 import { sql } from './support/sql.js';
+
+const { holdBody } = fixedHours();
 
 const ROUNDS = 12;
 const CLIENTS = 32;

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase, testDrivers } from '@escape-room/booking-core/testing';
-import { call, holdBody } from './support/http.js';
+import { call, fixedHours } from './support/http.js';
 import { everyBooking, expectNoDoubleBooking } from './support/invariants.js';
 import { startServer } from './support/server.js';
+
+const { holdBody } = fixedHours();
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 3);
 const CONCURRENCY = 16;

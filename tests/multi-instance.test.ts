@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase, testDrivers } from '@escape-room/booking-core/testing';
-import { call, holdBody, type JsonResponse } from './support/http.js';
+import { call, fixedHours, type JsonResponse } from './support/http.js';
 import { TEST_ADMIN_KEY, startServer, type RunningServer } from './support/server.js';
+
+const { holdBody } = fixedHours();
 
 const SLOTS = 20;
 const HOLDS = 200;

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { testDrivers } from '@escape-room/booking-core/testing';
 import { useServer } from './support/use-server.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
-import { call, holdBody } from './support/http.js';
+import { call, fixedHours } from './support/http.js';
+
+const { holdBody } = fixedHours();
 
 describe.each(testDrivers())('%s', (driver) => {
   const ctx = useServer({}, driver);

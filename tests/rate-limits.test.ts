@@ -4,9 +4,11 @@ import type { AppRouter } from '@escape-room/server/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase } from '@escape-room/booking-core/testing';
 import { freePort } from '@escape-room/server/spawn';
-import { call, holdBody } from './support/http.js';
+import { call, fixedHours } from './support/http.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { useServer } from './support/use-server.js';
+
+const { holdBody } = fixedHours();
 
 const LIMITS = { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_HOLDS_PER_MINUTE: '3', RATE_LIMIT_READS_PER_MINUTE: '8' };
 

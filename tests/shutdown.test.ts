@@ -2,8 +2,10 @@ import pg from 'pg';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyDatabase, testDrivers, type TestDriver } from '@escape-room/booking-core/testing';
-import { call, holdBody } from './support/http.js';
+import { call, fixedHours } from './support/http.js';
 import { startServer } from './support/server.js';
+
+const { holdBody } = fixedHours();
 
 /**
  * Blocks the server's next hold on room 1 from outside the server, the way a slow database

@@ -3,8 +3,10 @@ import type { AppRouter } from '@escape-room/server/router';
 import { describe, expect, it } from 'vitest';
 import { testDrivers } from '@escape-room/booking-core/testing';
 import { useServer } from './support/use-server.js';
-import { holdBody, slot } from './support/http.js';
+import { fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
+
+const { holdBody, slot } = fixedHours();
 
 describe.each(testDrivers())('%s', (driver) => {
   const ctx = useServer({}, driver);
