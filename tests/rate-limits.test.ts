@@ -8,6 +8,7 @@ import { freePort } from '@escape-room/server/spawn';
 import { call, fixedHours } from './support/http.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { useServer } from './support/use-server.js';
+import { until } from './support/wait.js';
 
 const { holdBody } = fixedHours();
 
@@ -53,26 +54,19 @@ describe('rate limits on one instance', () => {
   });
 });
 
-/** Resolves once the Redis on `port` answers PING (polling, bounded), or throws. */
-async function redisReady(port: number, redis: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (redis.exitCode !== null) throw new Error(`redis-server exited with ${redis.exitCode}`);
-    const pong = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.setTimeout(1_000, () => socket.destroy());
-      socket.once('connect', () => socket.write('PING\r\n'));
-      socket.once('data', (data) => {
-        socket.destroy();
-        resolve(data.toString().startsWith('+PONG'));
-      });
-      socket.once('close', () => resolve(false));
-      socket.once('error', () => resolve(false));
+/** Whether the Redis on `port` answers PING right now. */
+function answersPing(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(1_000, () => socket.destroy());
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
     });
-    if (pong) return;
-    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+    socket.once('close', () => resolve(false));
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** A Redis of the enclosing suite's own (so it may kill it) and two instances sharing it. */
@@ -83,7 +77,10 @@ function twoInstancesSharingRedis() {
   beforeAll(async () => {
     const port = await freePort();
     setup.redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await redisReady(port, setup.redis);
+    await until('redis-server answers PING', () => {
+      if (setup.redis.exitCode !== null) throw new Error(`redis-server exited with ${setup.redis.exitCode}`);
+      return answersPing(port);
+    });
     db = await emptyDatabase('sqlite');
     const env = { ...LIMITS, DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${port}` };
     setup.servers = [await startServer(env)];
