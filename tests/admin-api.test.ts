@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { testDrivers } from '@escape-room/booking-core/testing';
-import { holdBody } from './support/http.js';
+import { fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
 import { sql } from './support/sql.js';
 import { useServer } from './support/use-server.js';
+
+const { holdBody } = fixedHours();
 
 const bootstrap = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { holdBody } from './support/http.js';
+import { fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
 import { useServer } from './support/use-server.js';
+
+const { holdBody } = fixedHours();
 
 const CLI = fileURLToPath(new URL('../apps/admin/dist/main.js', import.meta.url));
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -28,13 +30,13 @@ function admin(args: string[], env: Record<string, string> = {}, command = [CLI]
   });
 }
 
-async function seedBookings() {
+async function seedBookings(server: ReturnType<typeof useServer>) {
   const ids: string[] = [];
   for (const [room, hours] of [[1, 30], [1, 31], [2, 30]] as const) {
-    const response = await ctx.api('POST', '/bookings', { body: holdBody(room, hours, `guest${room}${hours}@example.com`) });
+    const response = await server.api('POST', '/bookings', { body: holdBody(room, hours, `guest${room}${hours}@example.com`) });
     ids.push(response.body.booking.id);
   }
-  await ctx.api('PUT', `/bookings/${ids[0]}/confirm`);
+  await server.api('PUT', `/bookings/${ids[0]}/confirm`);
   return ids;
 }
 
@@ -48,25 +50,6 @@ describe('the admin CLI against a live server', () => {
     expect(table.stdout).not.toMatch(/\x1b\[/); // not a TTY: no colour codes
     const json = await admin(['rooms', 'list', '--json']);
     expect(JSON.parse(json.stdout)).toHaveLength(10);
-  });
-
-  it('lists bookings across pages with filters, in local time or UTC', async () => {
-    const ids = await seedBookings();
-    const all = await admin(['bookings', 'list', '--page-size', '1', '--json']);
-    expect(all.code).toBe(0);
-    expect(JSON.parse(all.stdout).map((b: { id: string }) => b.id).sort()).toEqual([...ids].sort());
-
-    const room1 = JSON.parse((await admin(['bookings', 'list', '--room', '1', '--json'])).stdout);
-    expect(room1).toHaveLength(2);
-    const confirmed = JSON.parse((await admin(['bookings', 'list', '--status', 'confirmed', '--json'])).stdout);
-    expect(confirmed.map((b: { id: string }) => b.id)).toEqual([ids[0]]);
-
-    const table = await admin(['bookings', 'list', '--room', '1']);
-    expect(table.stdout).toContain(ids[0]);
-    expect(table.stdout).toMatch(/GMT\+1|CET/); // rendered in the local zone (TZ=Europe/Paris)
-    expect(table.stdout).toContain('2 booking(s)');
-    const utc = await admin(['bookings', 'list', '--room', '1', '--utc']);
-    expect(utc.stdout).toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:00:00Z/);
   });
 
   it('shows one booking with local and UTC times, and cancels a confirmed one', async () => {
@@ -113,10 +96,12 @@ describe('the admin CLI against a live server', () => {
   });
 
   it('answers availability for a range', async () => {
-    const range = holdBody(1, 30);
+    const range = holdBody(1, 50);
+    expect((await ctx.api('POST', '/bookings', { body: range })).status).toBe(201);
     const free = await admin(['availability', '--from', range.start_date, '--to', range.end_date, '--json']);
     expect(free.code).toBe(0);
     expect(JSON.parse(free.stdout).map((room: { id: number }) => room.id)).not.toContain(1);
+    expect(JSON.parse(free.stdout).map((room: { id: number }) => room.id)).toContain(2);
   });
 
   it('fails clearly with distinct exit codes', async () => {
@@ -167,5 +152,30 @@ describe('the admin CLI against a live server', () => {
     const result = await admin(['rooms', 'list', '--json'], {}, ['pnpm', '--silent', 'admin']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toHaveLength(10);
+  });
+});
+
+describe('the admin CLI listing every booking', () => {
+  // A server of its own: the listing must show exactly the bookings this test made.
+  const own = useServer();
+
+  it('lists bookings across pages with filters, in local time or UTC', async () => {
+    const ids = await seedBookings(own);
+    const env = { API_URL: own.url };
+    const all = await admin(['bookings', 'list', '--page-size', '1', '--json'], env);
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.stdout).map((b: { id: string }) => b.id).sort()).toEqual([...ids].sort());
+
+    const room1 = JSON.parse((await admin(['bookings', 'list', '--room', '1', '--json'], env)).stdout);
+    expect(room1).toHaveLength(2);
+    const confirmed = JSON.parse((await admin(['bookings', 'list', '--status', 'confirmed', '--json'], env)).stdout);
+    expect(confirmed.map((b: { id: string }) => b.id)).toEqual([ids[0]]);
+
+    const table = await admin(['bookings', 'list', '--room', '1'], env);
+    expect(table.stdout).toContain(ids[0]);
+    expect(table.stdout).toMatch(/GMT\+[12]|CES?T/); // rendered in the local zone (TZ=Europe/Paris), winter or summer
+    expect(table.stdout).toContain('2 booking(s)');
+    const utc = await admin(['bookings', 'list', '--room', '1', '--utc'], env);
+    expect(utc.stdout).toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:00:00Z/);
   });
 });

@@ -1,8 +1,11 @@
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase, testDrivers } from '@escape-room/booking-core/testing';
-import { call, holdBody } from './support/http.js';
+import { call, fixedHours } from './support/http.js';
 import { everyBooking, expectNoDoubleBooking } from './support/invariants.js';
 import { startServer } from './support/server.js';
+
+const { holdBody } = fixedHours();
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 3);
 const CONCURRENCY = 16;
@@ -32,6 +35,14 @@ describe.each(testDrivers())('crash safety on %s', (driver) => {
       const server = await startServer({ DATABASE_URL: db.url });
       let killed = false;
       let sent = 0;
+      // Kill in the middle of the burst: once it is well under way, after a slightly random
+      // number of acknowledgements, so the other lanes are caught at every stage of a request.
+      const killAfter = acknowledged + ACKS_BEFORE_KILL + Math.floor(Math.random() * CONCURRENCY);
+      let underWay!: () => void;
+      const wellUnderWay = new Promise<void>((resolve) => (underWay = resolve));
+      const acked = () => {
+        if (++acknowledged >= killAfter) underWay();
+      };
       const worker = async (lane: number) => {
         while (!killed) {
           const n = sent++;
@@ -44,7 +55,7 @@ describe.each(testDrivers())('crash safety on %s', (driver) => {
               const response = await call(server.url, method, `/api/v1/bookings/${id}/${action}`);
               if (response.status === 200) {
                 tracked.set(id, { ...tracked.get(id)!, acked: response.body.booking.status, maybe: new Set() });
-                acknowledged++;
+                acked();
               }
             } else {
               // Contested slots on purpose: 10 rooms x 12 hours per round.
@@ -53,7 +64,7 @@ describe.each(testDrivers())('crash safety on %s', (driver) => {
               if (response.status === 201) {
                 const b = response.body.booking;
                 tracked.set(b.id, { acked: 'pending', maybe: new Set(), room: b.room_id, start: b.start_date, end: b.end_date });
-                acknowledged++;
+                acked();
               } else {
                 expect(response.status, JSON.stringify(response.body)).toBeLessThan(500);
               }
@@ -64,10 +75,10 @@ describe.each(testDrivers())('crash safety on %s', (driver) => {
         }
       };
       const lanes = Array.from({ length: CONCURRENCY }, (_, lane) => worker(lane));
-      // Kill in the middle of the burst: once it is well under way, at a slightly random moment.
-      const before = acknowledged;
-      while (acknowledged - before < ACKS_BEFORE_KILL) await new Promise((resolve) => setTimeout(resolve, 5));
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+      const diedEarly = once(server.child, 'exit').then(() => {
+        if (!killed) throw new Error(`the server exited by itself in round ${round}`);
+      });
+      await Promise.race([wellUnderWay, diedEarly]);
       killed = true;
       await server.stop('SIGKILL');
       await Promise.all(lanes);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { testDrivers } from '@escape-room/booking-core/testing';
 import { useServer } from './support/use-server.js';
-import { call, holdBody } from './support/http.js';
+import { call, fixedHours } from './support/http.js';
+
+const { holdBody } = fixedHours();
 
 // 0.02 minutes = 1.2 s: a real hold lapsing in a real server, driven only by configuration.
 const HOLD_MINUTES = 0.02;

@@ -2,10 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '@escape-room/booking-core/contract';
 import { testDrivers } from '@escape-room/booking-core/testing';
-import { holdBody, type JsonResponse } from './support/http.js';
+import { fixedHours, type JsonResponse } from './support/http.js';
 import { everyBooking, expectNoDoubleBooking } from './support/invariants.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
 import { useServer } from './support/use-server.js';
+
+const { holdBody } = fixedHours();
 
 /** Cases per operation; FUZZ_RUNS=5000 for a long run. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);

@@ -3,8 +3,10 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { testDrivers } from '@escape-room/booking-core/testing';
 import { useServer } from './support/use-server.js';
-import { call, holdBody, slot } from './support/http.js';
+import { call, fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
+
+const { holdBody, slot } = fixedHours();
 
 const run = promisify(execFile);
 describe.each(testDrivers())('%s', (driver) => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createBookingClient, isBookingApiError } from '@escape-room/sdk';
 import { testDrivers } from '@escape-room/booking-core/testing';
-import { holdBody } from './support/http.js';
+import { fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
 import { useServer } from './support/use-server.js';
+
+const { holdBody } = fixedHours();
 
 describe.each(testDrivers())('the SDK against a live server on %s', (driver) => {
   const ctx = useServer({}, driver);

@@ -2,8 +2,12 @@ import pg from 'pg';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyDatabase, testDrivers, type TestDriver } from '@escape-room/booking-core/testing';
-import { call, holdBody } from './support/http.js';
-import { startServer } from './support/server.js';
+import { call, fixedHours } from './support/http.js';
+import { startServer, type RunningServer } from './support/server.js';
+import { sql } from './support/sql.js';
+import { until } from './support/wait.js';
+
+const { holdBody } = fixedHours();
 
 /**
  * Blocks the server's next hold on room 1 from outside the server, the way a slow database
@@ -29,6 +33,18 @@ async function blockHolds(driver: TestDriver, url: string): Promise<() => Promis
   };
 }
 
+/**
+ * Whether the server's hold has reached the database and waits there: on PostgreSQL a backend
+ * waiting for a lock; on SQLite (whose busy writes retry in the server) the request received.
+ */
+async function holdIsWaiting(driver: TestDriver, url: string, server: RunningServer): Promise<boolean> {
+  if (driver === 'postgresql') {
+    const waiting = await sql(url, "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+    return waiting.length > 0;
+  }
+  return server.logs.some((line) => line.includes('"incoming request"') && line.includes('"url":"/api/v1/bookings"'));
+}
+
 let dispose: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await dispose?.();
@@ -46,13 +62,15 @@ describe.each(testDrivers())('graceful shutdown on %s', (driver) => {
     const inFlight = call(server.url, 'POST', '/api/v1/bookings', { body: holdBody(1, 24) }).finally(() => {
       settled = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until('the hold waits on the blocked database', () => holdIsWaiting(driver, db.url, server));
     expect(settled).toBe(false);
 
     const exited = server.stop('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const refused = () => fetch(`${server.url}/healthz`).then((r) => r.arrayBuffer().then(() => false), () => true);
+    await until('the server stops taking connections', refused);
     expect(server.child.exitCode).toBeNull(); // still finishing the hold
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow(); // no longer accepting
+    expect(settled).toBe(false);
 
     await release();
     const response = await inFlight;

@@ -1,9 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call } from './support/http.js';
+import { call, fixedHours } from './support/http.js';
 import { emptyDatabase } from '@escape-room/booking-core/testing';
 import { runScript, startServer } from './support/server.js';
+
+const { slot } = fixedHours();
 
 let db: Awaited<ReturnType<typeof emptyDatabase>>;
 beforeEach(async () => {
@@ -51,10 +53,8 @@ describe('migrations and room seeding', () => {
     const original = JSON.parse(await readFile(new URL('../data/rooms.json', import.meta.url), 'utf8')) as { id: number; price: number }[];
     await writeFile(roomsFile, JSON.stringify(original));
     let server = await startServer({ DATABASE_URL: db.url, ROOMS_FILE: roomsFile });
-    const start = new Date(Date.now() + 86_400_000).toISOString();
-    const end = new Date(Date.now() + 86_400_000 + 3_600_000).toISOString();
     const hold = await call(server.url, 'POST', '/api/v1/bookings', {
-      body: { room_id: 10, guest: { name: 'Ada', email: 'ada@example.com' }, start_date: start, end_date: end },
+      body: { room_id: 10, guest: { name: 'Ada', email: 'ada@example.com' }, ...slot(24) },
     });
     expect(hold.status).toBe(201);
     expect(await server.stop()).toBe(0);

@@ -3,8 +3,10 @@ import type { AppRouter } from '@escape-room/server/router';
 import { describe, expect, it } from 'vitest';
 import { testDrivers } from '@escape-room/booking-core/testing';
 import { useServer } from './support/use-server.js';
-import { holdBody, slot } from './support/http.js';
+import { fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
+
+const { holdBody, slot } = fixedHours();
 
 describe.each(testDrivers())('%s', (driver) => {
   const ctx = useServer({}, driver);
@@ -61,12 +63,13 @@ describe.each(testDrivers())('%s', (driver) => {
     });
 
     it('answer availability and the admin listing like REST', async () => {
-      const range = slot(30);
-      const free = await client().rooms.availability.query(range);
-      expect(free.rooms.map((r) => r.id)).not.toContain(2);
+      const { booking } = await client().bookings.hold.mutate(holdBody(3, 32));
+      const free = await client().rooms.availability.query(slot(32));
+      expect(free.rooms.map((r) => r.id)).not.toContain(3);
+      expect(free.rooms.map((r) => r.id)).toContain(4);
       expect(await codeOf(client().admin.listBookings.query({}))).toBe('UNAUTHORIZED');
-      const page = await client({ authorization: `Bearer ${TEST_ADMIN_KEY}` }).admin.listBookings.query({ room_id: 2 });
-      expect(page.bookings).toHaveLength(1);
+      const page = await client({ authorization: `Bearer ${TEST_ADMIN_KEY}` }).admin.listBookings.query({ room_id: 3 });
+      expect(page.bookings.map((b) => b.id)).toEqual([booking.id]);
     });
   });
 });

@@ -26,12 +26,23 @@ export async function call<T = any>(baseUrl: string, method: string, path: strin
 }
 
 const HOUR = 3_600_000;
-/** A one-hour slot starting `hoursAhead` hours from now, on a whole hour so tests can reason about it. */
-export function slot(hoursAhead: number, hours = 1): { start_date: string; end_date: string } {
-  const base = Math.ceil(Date.now() / HOUR) * HOUR + hoursAhead * HOUR;
-  return { start_date: new Date(base).toISOString(), end_date: new Date(base + hours * HOUR).toISOString() };
-}
 
-export function holdBody(roomId: number, hoursAhead: number, email = 'ada@example.com') {
-  return { room_id: roomId, guest: { name: 'Ada Lovelace', email }, ...slot(hoursAhead) };
+/**
+ * Slots for one test file, on whole hours counted from a base hour fixed once, when the file
+ * calls this (the next whole hour by default). Reading the clock for every slot would let two
+ * calls meant to name one slot straddle an hour, and turn an expected 409 into a 201.
+ */
+export function fixedHours(base = Math.ceil(Date.now() / HOUR) * HOUR) {
+  /** A slot starting `hoursAhead` whole hours after the base, `hours` long. */
+  const slot = (hoursAhead: number, hours = 1): { start_date: string; end_date: string } => ({
+    start_date: new Date(base + hoursAhead * HOUR).toISOString(),
+    end_date: new Date(base + (hoursAhead + hours) * HOUR).toISOString(),
+  });
+  /** The body of a one-hour hold on `slot(hoursAhead)`. */
+  const holdBody = (roomId: number, hoursAhead: number, email = 'ada@example.com') => ({
+    room_id: roomId,
+    guest: { name: 'Ada Lovelace', email },
+    ...slot(hoursAhead),
+  });
+  return { base, slot, holdBody };
 }

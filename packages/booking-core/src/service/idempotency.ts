@@ -76,16 +76,16 @@ export async function idempotent(
   run: () => Promise<BookingDto>,
 ): Promise<BookingDto> {
   const fingerprint = requestFingerprint(request);
-  // Waiting is measured in real time: it is about this process, not about booking rules.
-  const giveUpAt = Date.now() + WAIT_FOR_FIRST_MS;
+  // Timed by the injected clock (the system clock in production), so tests move time instead of waiting.
+  const giveUpAt = deps.clock.now() + WAIT_FOR_FIRST_MS;
   for (;;) {
     const claimed = await write(() => claim(deps, key, fingerprint));
     if (claimed.kind === 'replay') return replay(claimed.outcome);
     if (claimed.kind === 'claimed') break;
-    if (Date.now() >= giveUpAt) {
+    if (deps.clock.now() >= giveUpAt) {
       throw new BookingError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly');
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await deps.clock.sleep(POLL_MS);
   }
 
   const em = deps.db.em.fork();

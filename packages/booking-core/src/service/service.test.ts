@@ -34,6 +34,23 @@ function holdRequest(roomId: number, startOffsetHours: number, hours = 1, email 
     end_date: iso(T0 + (startOffsetHours + hours) * HOUR),
   });
 }
+/**
+ * Moves the clock `stepMs` each time the service sleeps on it, until `work` settles, and
+ * resolves with the clock time that took: waits without real time passing.
+ */
+async function timeOnClock(work: Promise<unknown>, stepMs = 50): Promise<number> {
+  const started = clock.now();
+  let settled = false;
+  const done = work.then(
+    () => void (settled = true),
+    () => void (settled = true),
+  );
+  while (!settled) {
+    await Promise.race([clock.sleeping(), done]);
+    if (!settled) clock.advance(stepMs);
+  }
+  return clock.now() - started;
+}
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(() => null, (e: unknown) => e);
   if (error instanceof BookingError) return error.code;
@@ -245,15 +262,43 @@ describe('idempotent holds', () => {
       `insert into idempotency_key (key, request_hash, state, response, created_at, updated_at) values (?, ?, 'in_flight', null, ?, ?)`,
       ['key-busy', requestFingerprint(request), T0, T0],
     );
-    expect(await codeOf(service.placeHold(request, { idempotencyKey: 'key-busy' }))).toBe('IDEMPOTENCY_IN_PROGRESS');
+    // The retry waits five seconds on the service's clock for the first request, then gives up.
+    const retry = codeOf(service.placeHold(request, { idempotencyKey: 'key-busy' }));
+    const waited = await timeOnClock(retry, 250);
+    expect(await retry).toBe('IDEMPOTENCY_IN_PROGRESS');
+    expect(waited).toBeGreaterThanOrEqual(5_000);
+    expect(waited).toBeLessThan(5_000 + 250);
     // A request that has been in flight for over a minute died with its process: take over.
     clock.advance(61_000);
     await expect(service.placeHold(holdRequest(1, 24), { idempotencyKey: 'key-busy' })).resolves.toMatchObject({ status: 'pending' });
   });
 
+  it('hands a waiting retry the answer of the first request as soon as it is stored', async () => {
+    const request = holdRequest(2, 24);
+    const first = await service.placeHold(request, { idempotencyKey: 'key-wait' });
+    // Put the first request back in flight, its answer ready to be stored.
+    const setState = (state: string) =>
+      db.em.fork().getConnection().execute(`update idempotency_key set state = ? where key = ?`, [state, 'key-wait']);
+    await setState('in_flight');
+    let settled = false;
+    const retry = service.placeHold(request, { idempotencyKey: 'key-wait' }).finally(() => {
+      settled = true;
+    });
+    await clock.sleeping();
+    expect(settled).toBe(false);
+    await setState('done');
+    clock.advance(50);
+    expect(await retry).toEqual(first);
+    expect((await service.listBookings({ limit: 50 })).bookings).toHaveLength(1);
+  });
+
   it('lets concurrent retries with one key create exactly one hold', async () => {
     const request = holdRequest(3, 24);
-    const results = await Promise.all(Array.from({ length: 8 }, () => service.placeHold(request, { idempotencyKey: 'key-3' })));
+    const calls = Array.from({ length: 8 }, () => service.placeHold(request, { idempotencyKey: 'key-3' }));
+    // While the clock stands still no retry gives up: the first answer comes from the call that ran.
+    await Promise.race(calls);
+    await timeOnClock(Promise.all(calls));
+    const results = await Promise.all(calls);
     expect(new Set(results.map((b) => b.id)).size).toBe(1);
   });
 });
