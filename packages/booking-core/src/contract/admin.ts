@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InstantOutput } from './time.js';
+import { VISIBLE_ASCII } from './bookings.js';
 import { RoomIdParam, strictNumber } from './rooms.js';
 
 /**
@@ -79,6 +80,6 @@ export const CreatedAdminKeyOutput = z.object({
 });
 export type CreatedAdminKey = z.infer<typeof CreatedAdminKeyOutput>;
 
-export const AdminKeyRef = z.object({ key_id: z.string().min(1).max(32) });
+export const AdminKeyRef = z.object({ key_id: z.string().min(1).max(32).regex(VISIBLE_ASCII, 'visible ASCII characters only') });
 export const AdminKeyOutput = z.object({ key: AdminKeySchema });
 export const AdminKeysOutput = z.object({ keys: z.array(AdminKeySchema) });

@@ -14,10 +14,16 @@ export const BookingStatusSchema = z.enum(BOOKING_STATUSES).meta({
 export type BookingStatus = z.infer<typeof BookingStatusSchema>;
 
 /**
+ * The characters an id or a header token may have. Issued ids are URL-safe; path parameters are
+ * percent-decoded, so this is also what keeps a NUL or a newline from reaching a statement.
+ */
+export const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+/**
  * Opaque capability: whoever holds the id may act on the booking, so it is long and random.
  * No example: only an id this server issued can succeed, and documented examples must.
  */
-export const BookingId = z.string().min(1).max(64).meta({ description: 'The `id` of a booking, as `POST /bookings` answered it' });
+export const BookingId = z.string().min(1).max(64).regex(VISIBLE_ASCII, 'visible ASCII characters only').meta({ description: 'The `id` of a booking, as `POST /bookings` answered it' });
 
 /**
  * The slot every request example uses: in the future, one hour long, start before end, so a
@@ -85,7 +91,7 @@ export const IdempotencyKeySchema = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only')
+  .regex(VISIBLE_ASCII, 'visible ASCII characters only')
   .meta({ description: 'Retrying with the same key and body replays the first answer for 24 hours', example: '5f0c1d1e-6a43-4a51-9d1e-3f7f0c2b9a10' });
 
 export const LIST_LIMIT_MAX = 100;
