@@ -99,9 +99,13 @@ describe('the served OpenAPI document', () => {
     expect(check.problem('GET', '/api/v1/rooms', answer(200, { rooms: [], extra: 1 }))).toMatch(/does not match/);
     expect(check.problem('GET', '/api/v1/rooms', answer(429, { code: 'RATE_LIMITED', message: 'x' }))).toMatch(/Retry-After/);
     expect(check.problem('GET', '/api/v1/rooms', answer(429, { code: 'RATE_LIMITED', message: 'x' }, { 'retry-after': '3' }))).toBeUndefined();
-    // Only a generic 404 may answer a method and path no operation has.
+    // A method and path no operation has: the generic 404, or a refusal of the body or URL itself.
     expect(check.problem('POST', '/api/v1/rooms', answer(404, { code: 'NOT_FOUND', message: 'x' }))).toBeUndefined();
-    expect(check.problem('GET', '/api/v1/nothing', answer(400, { code: 'VALIDATION_ERROR', message: 'x' }))).toMatch(/no operation/);
+    expect(check.problem('PUT', '/api/v1/bookings//confirm', answer(413, { code: 'PAYLOAD_TOO_LARGE', message: 'x' }))).toBeUndefined();
+    expect(check.problem('POST', '/api/v1/bookings/./extend', answer(404, { code: 'NOT_FOUND', message: 'x' }))).toBeUndefined();
+    expect(check.problem('GET', '/api/v1/nothing', answer(409, { code: 'INVALID_STATE', message: 'x' }))).toMatch(/no operation/);
+    expect(check.problem('GET', '/api/v1/nothing', answer(400, { code: 'NOT_FOUND', message: 'x' }))).toMatch(/no operation/);
+    expect(check.problem('GET', '/api/v1/nothing', answer(404, { error: 'Not Found' }))).toMatch(/no operation/);
   });
 
   it('describes emails as emails, ids as positive, and prices without multipleOf', async () => {
@@ -143,6 +147,10 @@ describe('the served OpenAPI document', () => {
     const slash = await call(ctx.url, 'GET', '/api/v1/bookings/bk%2Fnothing');
     expect(slash.status).toBe(404);
     expect(slash.body).toMatchObject({ code: 'BOOKING_NOT_FOUND', message: expect.stringContaining('bk/nothing') });
+    // Decoded, a NUL is refused by the contract like any id that was never issued, not a 500.
+    const nul = await call(ctx.url, 'DELETE', '/api/v1/admin/keys/%00', { headers: admin });
+    expect(nul.status).toBe(400);
+    expect(nul.body.issues.map((issue: { path: string }) => issue.path)).toEqual(['key_id']);
     // A malformed escape is refused with the contract's body.
     const malformed = await call(ctx.url, 'GET', '/api/v1/bookings/bk%E0%A4%A');
     expect(malformed.status).toBe(400);

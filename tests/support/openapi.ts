@@ -1,5 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { ERROR_STATUS, type ErrorCode } from '@escape-room/booking-core/contract';
 
 /**
  * Holds every REST answer the end-to-end tests receive to the OpenAPI document the same server
@@ -7,11 +8,15 @@ import addFormats from 'ajv-formats';
  * schema, and the headers the document calls required must be there. `call` (http.ts) runs it
  * on each request under the REST prefix, so every suite checks the document as it goes.
  *
- * Exempt, because no document can describe them: the document itself, and a 404 NOT_FOUND for
- * a method and path no operation has (an unknown path, a wrong method on a known one).
+ * Exempt, because no document can describe them: the document itself, and the answers to a
+ * method and path no operation has (an unknown path, a wrong method on a known one, an empty
+ * path parameter). Those may only be the generic 404, or a refusal the server makes before it
+ * knows there is no operation (the body or the URL itself: 400, 413, 415, 431), and must still
+ * carry the contract's Error body.
  */
 
 export const REST_PREFIX = '/api/v1';
+const WITHOUT_OPERATION = new Set<ErrorCode>(['NOT_FOUND', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'HEADERS_TOO_LARGE']);
 export const DOCUMENT_PATH = `${REST_PREFIX}/openapi.json`;
 const DOCUMENT_ID = 'openapi.json';
 
@@ -81,14 +86,15 @@ export class DocumentCheck {
 
   /** What is wrong with a response to `method url` (url may carry a query), or undefined. */
   problem(method: string, url: string, response: ReceivedResponse): string | undefined {
-    const path = url.split('?')[0]!;
+    // As the server reads it: dot segments resolved (`/bookings/./extend` is `/bookings/extend`).
+    const path = new URL(url, 'http://localhost').pathname;
     if (!path.startsWith(`${REST_PREFIX}/`) || path === DOCUMENT_PATH) return undefined;
     const label = `${method} ${path.length > 120 ? `${path.slice(0, 120)}…` : path} answered ${response.status}`;
     const found = this.operation(method, path.slice(REST_PREFIX.length));
     if (!found) {
       const generic = this.mismatch(pointer('components', 'schemas', 'Error'), response.body);
-      const code = (response.body as { code?: unknown } | null)?.code;
-      if (response.status === 404 && code === 'NOT_FOUND' && !generic) return undefined;
+      const code = (response.body as { code?: ErrorCode } | null)?.code;
+      if (!generic && code && WITHOUT_OPERATION.has(code) && ERROR_STATUS[code] === response.status) return undefined;
       return `${label} ${JSON.stringify(response.body).slice(0, 300)}, but no operation has this method and path`;
     }
     const { template, operation } = found;
