@@ -1,3 +1,5 @@
+import { UndocumentedResponseError, documentCheck, isRestRequest } from './openapi.js';
+
 export interface JsonResponse<T = any> {
   status: number;
   headers: Headers;
@@ -10,8 +12,14 @@ interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** One real HTTP request; the body is parsed as JSON when the server says it is JSON. */
+/**
+ * One real HTTP request; the body is parsed as JSON when the server says it is JSON. An answer
+ * under the REST prefix must be one the server's OpenAPI document describes (openapi.ts): if
+ * not, this throws an UndocumentedResponseError. The document is fetched before the request,
+ * so a server that stops meanwhile (the shutdown tests) still has its answer checked.
+ */
 export async function call<T = any>(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<JsonResponse<T>> {
+  const check = isRestRequest(path) ? await documentCheck(baseUrl) : undefined;
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined;
   if (typeof options.body === 'string') body = options.body;
@@ -22,7 +30,10 @@ export async function call<T = any>(baseUrl: string, method: string, path: strin
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
   const text = await response.text();
   const isJson = response.headers.get('content-type')?.includes('application/json');
-  return { status: response.status, headers: response.headers, body: (isJson ? JSON.parse(text) : text) as T };
+  const result = { status: response.status, headers: response.headers, body: (isJson ? JSON.parse(text) : text) as T };
+  const problem = check?.problem(method, path, result);
+  if (problem) throw new UndocumentedResponseError(problem);
+  return result;
 }
 
 const HOUR = 3_600_000;

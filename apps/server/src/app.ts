@@ -4,7 +4,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { BookingApi } from '@escape-room/booking-core/api';
 import type { Config } from './config.js';
 import { docs } from './http/docs.js';
-import { answerClientError, registerErrorHandling } from './http/error-handling.js';
+import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/error-handling.js';
+import { errorBody } from './http/errors.js';
 import { health } from './http/health.js';
 import { redactingErrorSerializer } from './http/log-redaction.js';
 import { REST_PREFIX } from './http/openapi.js';
@@ -61,10 +62,12 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: BODY_LIMIT_BYTES,
-    return503OnClosing: true,
+    // Fastify's own 503 during shutdown has a body of its own shape; the hook below answers instead.
+    return503OnClosing: false,
     // Keep-alive sockets with no request in flight must not hold a shutdown open.
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     // tRPC batches put several procedure names in one path segment.
     routerOptions: { maxParamLength: 500 },
   });
@@ -78,6 +81,10 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
+  });
+  // Requests that still arrive on an open connection once shutdown began: the contract's 503.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) return reply.code(503).send(errorBody('SERVICE_UNAVAILABLE', 'The server is shutting down; retry in a moment'));
   });
 
   registerErrorHandling(app);

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INTERNAL_MESSAGE, codeForStatus, errorBody, statusFor } from './errors.js';
 
 /** Messages for the failures Fastify itself detects before any procedure runs. */
@@ -32,6 +32,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const path = request.url.split('?')[0]?.slice(0, 200);
     return reply.status(404).send(errorBody('NOT_FOUND', `Nothing is served at ${request.method} ${path}`));
   });
+}
+
+/**
+ * Failures Fastify's router meets before any route or error handler (a URL with a malformed
+ * percent-escape): the same JSON error body too, where Fastify would send a shape of its own.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const message = error.code === 'FST_ERR_BAD_URL' ? 'The URL is not validly percent-encoded' : clientMessage(error);
+  void reply.code(400).send(errorBody('VALIDATION_ERROR', message));
 }
 
 /**

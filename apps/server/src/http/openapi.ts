@@ -1,33 +1,69 @@
 import { generateOpenApiDocument } from 'trpc-to-openapi';
 import { ERROR_STATUS, ErrorBodySchema, type ErrorCode } from '@escape-room/booking-core/contract';
+import type { Meta } from '../trpc/init.js';
 import { procedureMeta } from '../trpc/procedure-meta.js';
 import { appRouter } from '../trpc/router.js';
 
 export const REST_PREFIX = '/api/v1';
 
-type Operation = { operationId?: string; responses?: Record<string, unknown> };
+const TAGS = [
+  { name: 'Rooms', description: 'The rooms of the venue and which of them are free when.' },
+  { name: 'Bookings', description: 'Hold a slot, then confirm, extend, release or cancel it. The booking id is the only credential.' },
+  { name: 'Admin', description: 'The venue staff: every booking, rooms and API keys. Needs `Authorization: Bearer <admin API key>`.' },
+];
+
+/** What a status always carries besides its body: a 429 says when the budget has room again. */
+const HEADERS_BY_STATUS: Record<number, Record<string, unknown>> = {
+  429: {
+    'Retry-After': {
+      description: 'Seconds to wait before the budget this call spends from has room again',
+      required: true,
+      schema: { type: 'integer', minimum: 1 },
+    },
+  },
+};
+
+type Operation = { operationId?: string; security?: unknown[]; responses?: Record<string, unknown> };
 
 /**
- * The adapter documents errors with tRPC's own shape and every success as 200; this
- * rewrites each operation's responses to what the REST layer really sends: the success
- * status from the meta, and the contract's Error body listing the codes per status.
+ * The contract's error body, with `code` narrowed to the codes this status can carry here, so
+ * a generated client reads a 404 of `GET /bookings/{booking_id}` as `BOOKING_NOT_FOUND` only.
  */
-function withContractResponses(operation: Operation, errors: ErrorCode[], successStatus = 200): void {
+function errorResponse(status: number, codes: ErrorCode[]) {
+  return {
+    description: `code: ${codes.join(' | ')}`,
+    headers: HEADERS_BY_STATUS[status],
+    content: {
+      'application/json': {
+        schema: {
+          allOf: [
+            { $ref: '#/components/schemas/Error' },
+            { type: 'object', required: ['code'], properties: { code: { type: 'string', enum: codes } } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The adapter documents every success as 200 and leaves errors to us (see rest-meta.ts); this
+ * sets what the REST layer really sends: the success status from the meta, each status the
+ * meta's codes travel under, and who may call (an empty `security` says: anyone).
+ */
+function describeOperation(operation: Operation, meta: Meta): void {
   const responses = operation.responses ?? {};
-  const success = responses['200'];
-  const rewritten: Record<string, unknown> = { [String(successStatus)]: success };
+  const rewritten: Record<string, unknown> = { [String(meta.successStatus ?? 200)]: responses['200'] };
   const codesByStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...errors, 'INTERNAL_ERROR' as const]) {
+  for (const code of meta.errors ?? []) {
     const status = ERROR_STATUS[code];
     codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
   }
-  for (const [status, codes] of codesByStatus) {
-    rewritten[String(status)] = {
-      description: `code: ${codes.join(' | ')}`,
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-    };
+  for (const [status, codes] of [...codesByStatus].sort(([a], [b]) => a - b)) {
+    rewritten[String(status)] = errorResponse(status, codes);
   }
   operation.responses = rewritten;
+  if (!meta.openapi?.protect) operation.security = [];
 }
 
 export function buildOpenApiDocument() {
@@ -38,14 +74,15 @@ export function buildOpenApiDocument() {
       'JSON with snake_case keys; times are ISO-8601 UTC. Every error has a stable `code`.',
     version: '1.0.0',
     baseUrl: REST_PREFIX,
-    tags: ['Rooms', 'Bookings', 'Admin'],
+    tags: TAGS.map((tag) => tag.name),
     defs: { Error: ErrorBodySchema },
   });
+  document.tags = TAGS;
   const metaByOperationId = new Map([...procedureMeta].map(([path, meta]) => [path.replace(/\./g, '-'), meta]));
   for (const item of Object.values(document.paths ?? {})) {
     for (const operation of Object.values(item as Record<string, Operation>)) {
       const meta = metaByOperationId.get(operation.operationId ?? '');
-      if (meta) withContractResponses(operation, meta.errors ?? [], meta.successStatus);
+      if (meta) describeOperation(operation, meta);
     }
   }
   return document;

@@ -5,13 +5,12 @@ import type { ErrorBody } from '@escape-room/booking-core/contract';
 import { retryAfterHeader } from '../rate-limit/budget.js';
 import type { ContextFactory } from '../trpc/context.js';
 import { procedureMeta } from '../trpc/procedure-meta.js';
+import { BODY_METHODS } from '../trpc/rest-meta.js';
 import { appRouter } from '../trpc/router.js';
 import { errorBody } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { useContractJsonParser } from './json-body.js';
 import { logProcedureError } from './procedure-errors.js';
-
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * `curl -X PUT .../confirm` sends neither a body nor a Content-Type. The adapter would answer

@@ -33,7 +33,7 @@ export type Meta = {
     description?: string;
     tags?: string[];
     protect?: boolean;
-    errorResponses?: number[];
+    errorResponses?: Record<number, string>;
     requestHeaders?: z.ZodObject;
   };
   /** The contract's error codes this operation may answer; documented in OpenAPI. */

@@ -1,13 +1,34 @@
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import { ERROR_STATUS, type ErrorCode } from '@escape-room/booking-core/contract';
+import type { ErrorCode } from '@escape-room/booking-core/contract';
 import type { Budget } from '../rate-limit/budget.js';
 import type { Meta } from './init.js';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Methods whose requests Fastify reads a body for: on these, a body over the limit or of a
+ * type with no parser is refused before any procedure runs.
+ */
+export const BODY_METHODS: ReadonlySet<string> = new Set<Method>(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The transport-level codes, decided once for every operation: what any call may answer on
+ * top of the codes of its own domain. The OpenAPI document lists them per operation and status.
+ */
+const GENERIC_ERRORS = {
+  /** Bad input, a spent budget, a URL or headers over Node's limit, a failure of ours, a busy database or a shutdown. */
+  every: ['VALIDATION_ERROR', 'RATE_LIMITED', 'HEADERS_TOO_LARGE', 'INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'],
+  /** Methods that carry a body (BODY_METHODS): too large, or not JSON. */
+  body: ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+  /** Admin operations: no or an unknown key, or a revoked one. */
+  admin: ['UNAUTHORIZED', 'FORBIDDEN'],
+} as const satisfies Record<string, readonly ErrorCode[]>;
 
 interface RestOptions {
   summary: string;
   description?: string;
   tag: 'Rooms' | 'Bookings' | 'Admin';
-  /** Error codes beyond the ones every operation may answer. */
+  /** The domain's error codes this operation may answer (the generic ones are added here). */
   errors?: ErrorCode[];
   admin?: boolean;
   successStatus?: number;
@@ -21,11 +42,11 @@ interface RestOptions {
  * The REST face of a procedure: its path and method, and everything the OpenAPI document
  * says about it. Admin operations are the only protected ones.
  */
-export function rest(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: `/${string}`, options: RestOptions): Meta {
+export function rest(method: Method, path: `/${string}`, options: RestOptions): Meta {
   const errors: ErrorCode[] = [
-    'VALIDATION_ERROR',
-    'RATE_LIMITED',
-    ...(options.admin ? (['UNAUTHORIZED', 'FORBIDDEN'] as const) : []),
+    ...GENERIC_ERRORS.every,
+    ...(BODY_METHODS.has(method) ? GENERIC_ERRORS.body : []),
+    ...(options.admin ? GENERIC_ERRORS.admin : []),
     ...(options.errors ?? []),
   ];
   const openapi = {
@@ -35,7 +56,9 @@ export function rest(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: 
     description: options.description,
     tags: [options.tag],
     protect: options.admin === true,
-    errorResponses: [...new Set(errors.map((code) => ERROR_STATUS[code]))],
+    // None from the adapter: it would describe tRPC's error shape (unused `error.*` components);
+    // openapi.ts documents the contract's body per status from `errors` instead.
+    errorResponses: {},
     requestHeaders: options.requestHeaders,
   } satisfies NonNullable<Meta['openapi']> & NonNullable<OpenApiMeta['openapi']>;
   return {

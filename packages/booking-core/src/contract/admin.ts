@@ -1,9 +1,22 @@
 import { z } from 'zod';
 import { InstantOutput } from './time.js';
+import { VISIBLE_ASCII } from './bookings.js';
 import { RoomIdParam, strictNumber } from './rooms.js';
 
+/**
+ * True when a price is a whole number of cents. Not `multipleOf(0.01)`: in binary floating
+ * point 19.99 / 0.01 is not an integer, so zod and JSON-Schema validators alike refuse it.
+ * The tolerance is far below a cent and far above the error of multiplying a 7-digit price.
+ */
+export function isWholeCents(price: number): boolean {
+  const cents = price * 100;
+  return Math.abs(cents - Math.round(cents)) < 1e-6;
+}
+
 /** A price in a JSON body: whole cents, strictly a number. */
-const Money = strictNumber(z.number().nonnegative().max(1_000_000).multipleOf(0.01)).meta({ example: 34.5 });
+const Money = strictNumber(
+  z.number().nonnegative().max(1_000_000).refine(isWholeCents, 'A price has at most two decimals (whole cents)'),
+).meta({ description: 'In the venue currency, with at most two decimals (whole cents)', example: 34.5 });
 
 // ---- rooms ----------------------------------------------------------------------------------
 
@@ -18,9 +31,12 @@ export const AdminRoomSchema = z
   .meta({ id: 'AdminRoom' });
 export type AdminRoom = z.infer<typeof AdminRoomSchema>;
 
+const RoomName = z.string().trim().min(1).max(200).meta({ example: 'The Lighthouse' });
+const RoomDescription = z.string().trim().max(2000).meta({ example: 'A storm, a keeper gone missing, 60 minutes.' });
+
 export const CreateRoomInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().trim().max(2000).default(''),
+  name: RoomName,
+  description: RoomDescription.default(''),
   price: Money,
 });
 export type CreateRoomInput = z.input<typeof CreateRoomInput>;
@@ -28,8 +44,8 @@ export type CreateRoomRequest = z.output<typeof CreateRoomInput>;
 
 export const UpdateRoomInput = z.object({
   room_id: RoomIdParam,
-  name: z.string().trim().min(1).max(200).optional(),
-  description: z.string().trim().max(2000).optional(),
+  name: RoomName.optional(),
+  description: RoomDescription.optional(),
   price: Money.optional(),
 });
 export type UpdateRoomInput = z.input<typeof UpdateRoomInput>;
@@ -52,7 +68,7 @@ export const AdminKeySchema = z
   .meta({ id: 'AdminKey' });
 export type AdminKey = z.infer<typeof AdminKeySchema>;
 
-export const CreateAdminKeyInput = z.object({ name: z.string().trim().min(1).max(100) });
+export const CreateAdminKeyInput = z.object({ name: z.string().trim().min(1).max(100).meta({ example: 'front desk laptop' }) });
 export type CreateAdminKeyInput = z.input<typeof CreateAdminKeyInput>;
 
 export const CreatedAdminKeyOutput = z.object({
@@ -64,6 +80,6 @@ export const CreatedAdminKeyOutput = z.object({
 });
 export type CreatedAdminKey = z.infer<typeof CreatedAdminKeyOutput>;
 
-export const AdminKeyRef = z.object({ key_id: z.string().min(1).max(32) });
+export const AdminKeyRef = z.object({ key_id: z.string().min(1).max(32).regex(VISIBLE_ASCII, 'visible ASCII characters only') });
 export const AdminKeyOutput = z.object({ key: AdminKeySchema });
 export const AdminKeysOutput = z.object({ keys: z.array(AdminKeySchema) });

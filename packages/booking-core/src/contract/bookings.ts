@@ -13,13 +13,30 @@ export const BookingStatusSchema = z.enum(BOOKING_STATUSES).meta({
 });
 export type BookingStatus = z.infer<typeof BookingStatusSchema>;
 
-/** Opaque capability: whoever holds the id may act on the booking, so it is long and random. */
-export const BookingId = z.string().min(1).max(64).meta({ example: 'bk_3q2Zr9sX1vYkP0aLm4Tn8w' });
+/**
+ * The characters an id or a header token may have. Issued ids are URL-safe; path parameters are
+ * percent-decoded, so this is also what keeps a NUL or a newline from reaching a statement.
+ */
+export const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+/**
+ * Opaque capability: whoever holds the id may act on the booking, so it is long and random.
+ * No example: only an id this server issued can succeed, and documented examples must.
+ */
+export const BookingId = z.string().min(1).max(64).regex(VISIBLE_ASCII, 'visible ASCII characters only').meta({ description: 'The `id` of a booking, as `POST /bookings` answered it' });
+
+/**
+ * The slot every request example uses: in the future, one hour long, start before end, so a
+ * documented example sent as is (the docs page's "Try it out") succeeds.
+ */
+export const EXAMPLE_SLOT = { start_date: '2030-01-31T18:00:00Z', end_date: '2030-01-31T19:00:00Z' } as const;
+const exampleStart = InstantInput.meta({ example: EXAMPLE_SLOT.start_date });
+const exampleEnd = InstantInput.meta({ example: EXAMPLE_SLOT.end_date });
 
 export const GuestSchema = z
   .object({
     name: z.string().trim().min(1).max(200).meta({ example: 'Ada Lovelace' }),
-    email: z.string().trim().max(254).pipe(z.email()).meta({ example: 'ada@example.com' }),
+    email: z.string().trim().max(254).pipe(z.email()).meta({ format: 'email', example: 'ada@example.com' }),
   })
   .meta({ id: 'Guest' });
 export type Guest = z.infer<typeof GuestSchema>;
@@ -27,7 +44,7 @@ export type Guest = z.infer<typeof GuestSchema>;
 export const BookingSchema = z
   .object({
     id: z.string().meta({ example: 'bk_3q2Zr9sX1vYkP0aLm4Tn8w' }),
-    room_id: z.number().int().meta({ example: 2 }),
+    room_id: z.number().int().positive().meta({ example: 2 }),
     status: BookingStatusSchema,
     start_date: InstantOutput,
     end_date: InstantOutput,
@@ -49,7 +66,7 @@ function checkRange(range: { start_date: number; end_date: number }, ctx: z.Refi
 }
 
 export const AvailabilityInput = z
-  .object({ start_date: InstantInput, end_date: InstantInput })
+  .object({ start_date: exampleStart, end_date: exampleEnd })
   .superRefine((range, ctx) => checkRange(range, ctx));
 export type AvailabilityInput = z.input<typeof AvailabilityInput>;
 export const AvailabilityOutput = z.object({ rooms: z.array(RoomSchema) });
@@ -58,8 +75,8 @@ export const HoldInput = z
   .object({
     room_id: RoomId,
     guest: GuestSchema,
-    start_date: InstantInput,
-    end_date: InstantInput,
+    start_date: exampleStart,
+    end_date: exampleEnd,
   })
   .superRefine((range, ctx) => checkRange(range, ctx, MAX_BOOKING_MS));
 export type HoldInput = z.input<typeof HoldInput>;
@@ -74,7 +91,7 @@ export const IdempotencyKeySchema = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only')
+  .regex(VISIBLE_ASCII, 'visible ASCII characters only')
   .meta({ description: 'Retrying with the same key and body replays the first answer for 24 hours', example: '5f0c1d1e-6a43-4a51-9d1e-3f7f0c2b9a10' });
 
 export const LIST_LIMIT_MAX = 100;
@@ -82,8 +99,8 @@ export const ListBookingsInput = z
   .object({
     status: BookingStatusSchema.optional(),
     room_id: RoomIdParam.optional(),
-    from: InstantInput.optional().meta({ description: 'Bookings that end after this instant' }),
-    to: InstantInput.optional().meta({ description: 'Bookings that start before this instant' }),
+    from: exampleStart.meta({ description: 'Bookings that end after this instant' }).optional(),
+    to: exampleEnd.meta({ description: 'Bookings that start before this instant' }).optional(),
     cursor: z.string().max(200).optional().meta({ description: '`next_cursor` of the previous page' }),
     limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(50),
   })

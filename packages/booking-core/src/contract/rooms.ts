@@ -15,7 +15,7 @@ export function strictNumber(schema: z.ZodNumber) {
 export const RoomId = strictNumber(z.number().int().positive().max(MAX_ROOM_ID)).meta({ example: 2 });
 
 /** A room id in a path or query string, where every value arrives as text. */
-export const RoomIdParam = z.coerce.number().int().positive().max(MAX_ROOM_ID);
+export const RoomIdParam = z.coerce.number().int().positive().max(MAX_ROOM_ID).meta({ example: 2 });
 
 export const RoomSchema = z
   .object({
