@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLineText, singleLineText } from './text.js';
 import { InstantOutput } from './time.js';
 import { RoomIdParam, strictNumber } from './rooms.js';
 
@@ -19,8 +20,8 @@ export const AdminRoomSchema = z
 export type AdminRoom = z.infer<typeof AdminRoomSchema>;
 
 export const CreateRoomInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().trim().max(2000).default(''),
+  name: singleLineText({ min: 1, max: 200 }),
+  description: multiLineText({ max: 2000 }).default(''),
   price: Money,
 });
 export type CreateRoomInput = z.input<typeof CreateRoomInput>;
@@ -28,8 +29,8 @@ export type CreateRoomRequest = z.output<typeof CreateRoomInput>;
 
 export const UpdateRoomInput = z.object({
   room_id: RoomIdParam,
-  name: z.string().trim().min(1).max(200).optional(),
-  description: z.string().trim().max(2000).optional(),
+  name: singleLineText({ min: 1, max: 200 }).optional(),
+  description: multiLineText({ max: 2000 }).optional(),
   price: Money.optional(),
 });
 export type UpdateRoomInput = z.input<typeof UpdateRoomInput>;
@@ -52,7 +53,7 @@ export const AdminKeySchema = z
   .meta({ id: 'AdminKey' });
 export type AdminKey = z.infer<typeof AdminKeySchema>;
 
-export const CreateAdminKeyInput = z.object({ name: z.string().trim().min(1).max(100) });
+export const CreateAdminKeyInput = z.object({ name: singleLineText({ min: 1, max: 100 }) });
 export type CreateAdminKeyInput = z.input<typeof CreateAdminKeyInput>;
 
 export const CreatedAdminKeyOutput = z.object({
@@ -64,6 +65,6 @@ export const CreatedAdminKeyOutput = z.object({
 });
 export type CreatedAdminKey = z.infer<typeof CreatedAdminKeyOutput>;
 
-export const AdminKeyRef = z.object({ key_id: z.string().min(1).max(32) });
+export const AdminKeyRef = z.object({ key_id: singleLineText({ min: 1, max: 32 }) });
 export const AdminKeyOutput = z.object({ key: AdminKeySchema });
 export const AdminKeysOutput = z.object({ keys: z.array(AdminKeySchema) });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from './text.js';
 import { InstantInput, InstantOutput } from './time.js';
 import { RoomId, RoomIdParam, RoomSchema } from './rooms.js';
 
@@ -14,14 +15,26 @@ export const BookingStatusSchema = z.enum(BOOKING_STATUSES).meta({
 export type BookingStatus = z.infer<typeof BookingStatusSchema>;
 
 /** Opaque capability: whoever holds the id may act on the booking, so it is long and random. */
-export const BookingId = z.string().min(1).max(64).meta({ example: 'bk_3q2Zr9sX1vYkP0aLm4Tn8w' });
+export const BookingId = singleLineText({ min: 1, max: 64 }).meta({ example: 'bk_3q2Zr9sX1vYkP0aLm4Tn8w' });
 
-export const GuestSchema = z
+/** A guest as a hold gives it. */
+export const GuestInput = z
   .object({
-    name: z.string().trim().min(1).max(200).meta({ example: 'Ada Lovelace' }),
-    email: z.string().trim().max(254).pipe(z.email()).meta({ example: 'ada@example.com' }),
+    name: singleLineText({ min: 1, max: 200 }).meta({ example: 'Ada Lovelace' }),
+    email: singleLineText({ max: 254 }).pipe(z.email()).meta({ example: 'ada@example.com' }),
   })
   .meta({ id: 'Guest' });
+
+/**
+ * A guest as the API answers it. Stored text is not checked again on the way out, so a row
+ * written before the input rules tightened still reads instead of failing the whole answer.
+ */
+export const GuestSchema = z
+  .object({
+    name: z.string().meta({ example: 'Ada Lovelace' }),
+    email: z.string().meta({ example: 'ada@example.com' }),
+  })
+  .meta({ id: 'GuestOutput' });
 export type Guest = z.infer<typeof GuestSchema>;
 
 export const BookingSchema = z
@@ -57,7 +70,7 @@ export const AvailabilityOutput = z.object({ rooms: z.array(RoomSchema) });
 export const HoldInput = z
   .object({
     room_id: RoomId,
-    guest: GuestSchema,
+    guest: GuestInput,
     start_date: InstantInput,
     end_date: InstantInput,
   })
@@ -84,7 +97,7 @@ export const ListBookingsInput = z
     room_id: RoomIdParam.optional(),
     from: InstantInput.optional().meta({ description: 'Bookings that end after this instant' }),
     to: InstantInput.optional().meta({ description: 'Bookings that start before this instant' }),
-    cursor: z.string().max(200).optional().meta({ description: '`next_cursor` of the previous page' }),
+    cursor: singleLineText({ max: 200 }).optional().meta({ description: '`next_cursor` of the previous page' }),
     limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(50),
   })
   .superRefine((q, ctx) => {
