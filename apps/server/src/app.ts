@@ -14,6 +14,7 @@ import { trpcApi } from './http/trpc.js';
 import { createRateLimiter, unlimited, type RateLimiter } from './rate-limit/limiter.js';
 import { connectRedis } from './rate-limit/redis.js';
 import { contextFactory } from './trpc/context.js';
+import { REST_METHODS } from './trpc/procedure-meta.js';
 
 type ServerConfig = Pick<
   Config,
@@ -85,7 +86,8 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
   // Browsers on other origins may call the API only from the configured allowlist.
   await app.register(cors, {
     origin: config.CORS_ORIGINS,
-    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    // tRPC sends queries as GET and mutations as POST; REST, whatever its operations declare.
+    methods: [...new Set(['GET', 'POST', ...REST_METHODS])],
     allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-request-id'],
     exposedHeaders: ['retry-after', 'x-request-id'],
     maxAge: 600,

@@ -8,3 +8,10 @@ export const procedureMeta: ReadonlyMap<string, Meta> = new Map(
     (procedure as unknown as { _def: { meta?: Meta } })._def.meta ?? {},
   ]),
 );
+
+export type RestMethod = NonNullable<Meta['openapi']>['method'];
+
+const restOperations = [...procedureMeta.values()].flatMap(({ openapi }) => (openapi ? [openapi] : []));
+
+/** Every method some REST operation uses. */
+export const REST_METHODS: readonly RestMethod[] = [...new Set(restOperations.map((operation) => operation.method))];
