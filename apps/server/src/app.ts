@@ -5,6 +5,7 @@ import type { BookingApi } from '@escape-room/booking-core/api';
 import type { Config } from './config.js';
 import { docs } from './http/docs.js';
 import { answerClientError, registerErrorHandling } from './http/error-handling.js';
+import { errorBody, statusFor } from './http/errors.js';
 import { health } from './http/health.js';
 import { redactingErrorSerializer } from './http/log-redaction.js';
 import { REST_PREFIX } from './http/openapi.js';
@@ -62,7 +63,8 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: BODY_LIMIT_BYTES,
-    return503OnClosing: true,
+    // Fastify's own 503 while closing has a body outside the contract; see the onRequest hook.
+    return503OnClosing: false,
     // Keep-alive sockets with no request in flight must not hold a shutdown open.
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
@@ -91,6 +93,15 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
     allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-request-id'],
     exposedHeaders: ['retry-after', 'x-request-id'],
     maxAge: 600,
+  });
+  // Requests that still arrive on open connections while the server drains are refused before
+  // any work, as Fastify's own 503 would, but with the contract's body. Added after the security
+  // and CORS hooks, so the refusal carries their headers and browsers can read it.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    request.log.info('refused: the server is shutting down');
+    const code = 'SERVICE_UNAVAILABLE';
+    return reply.status(statusFor(code)).send(errorBody(code, 'The server is shutting down; retry the request'));
   });
   const makeContext = contextFactory(service, config.ADMIN_API_KEY, rateLimiter(app, config));
   await app.register(health, { pingDatabase });
