@@ -1,3 +1,4 @@
+import { getPathRegExp, normalizePath } from 'trpc-to-openapi';
 import type { Meta } from './init.js';
 import { appRouter } from './router.js';
 
@@ -15,3 +16,18 @@ const restOperations = [...procedureMeta.values()].flatMap(({ openapi }) => (ope
 
 /** Every method some REST operation uses. */
 export const REST_METHODS: readonly RestMethod[] = [...new Set(restOperations.map((operation) => operation.method))];
+
+// URLs are read with the REST adapter's own parsing, normalisation and path patterns, so this
+// table and the adapter agree on which operations a URL names.
+const methodsByPattern = restOperations.map(({ path, method }) => ({ pattern: getPathRegExp(normalizePath(path)), method }));
+
+/** The methods REST operations answer at a request URL below the REST prefix; empty where none does. */
+export function restMethodsAt(url: string): RestMethod[] {
+  let path: string;
+  try {
+    path = normalizePath(new URL(`http://127.0.0.1${url}`).pathname);
+  } catch {
+    return [];
+  }
+  return [...new Set(methodsByPattern.filter(({ pattern }) => pattern.test(path)).map(({ method }) => method))];
+}
