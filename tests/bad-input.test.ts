@@ -100,9 +100,23 @@ describe.each(testDrivers())('%s', (driver) => {
       expectClientError(await api('GET', '/bookings?status=lost', { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }), 400, 'VALIDATION_ERROR', 'status');
     });
 
-    it('wrong methods are JSON 404s', async () => {
-      expectClientError(await api('POST', '/rooms', { body: {} }), 404, 'NOT_FOUND', 'POST /rooms');
-      expectClientError(await api('PATCH', '/bookings', { body: {} }), 404, 'NOT_FOUND', 'PATCH /bookings');
+    it('a method a served path does not answer is 405 with Allow, for every path of the OpenAPI document', async () => {
+      const document = (await api('GET', '/openapi.json')).body;
+      let refused = 0;
+      for (const [template, item] of Object.entries(document.paths as Record<string, Record<string, unknown>>)) {
+        const path = template.replace(/\{[^}]+\}/g, '1');
+        const served = Object.keys(item).map((method) => method.toUpperCase());
+        for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !served.includes(m))) {
+          const response = await api(method, path, method === 'GET' ? {} : { body: {}, headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+          expectClientError(response, 405, 'METHOD_NOT_ALLOWED', `${method} ${path}`);
+          expect(response.headers.get('allow')?.split(', ').sort(), `${method} ${path}`).toEqual([...served].sort());
+          refused++;
+        }
+      }
+      expect(refused).toBeGreaterThan(20);
+      expectClientError(await api('PATCH', '/bookings/', { body: {} }), 405, 'METHOD_NOT_ALLOWED', 'a trailing slash');
+      expectClientError(await api('POST', '/nowhere', { body: {} }), 404, 'NOT_FOUND', 'POST /nowhere');
+      expectClientError(await api('GET', '/bookings/1/nowhere'), 404, 'NOT_FOUND', 'GET /bookings/1/nowhere');
     });
 
     it('the valid body the bad ones were made from is taken: 201', async () => {

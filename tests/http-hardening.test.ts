@@ -32,6 +32,24 @@ describe('HTTP hardening', () => {
     expect(preflight.headers.get('access-control-allow-headers')).toContain('idempotency-key');
   });
 
+  it('lets allowlisted browsers send every method the API uses, as the OpenAPI document lists them', async () => {
+    const document = (await (await fetch(`${ctx.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => ({ method: method.toUpperCase(), path: `/api/v1${path.replace(/\{[^}]+\}/g, '1')}` })),
+    );
+    expect(operations.map((operation) => operation.method)).toContain('PATCH'); // the one the allowlist once left out
+    for (const { method, path } of operations) {
+      const preflight = await fetch(`${ctx.url}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin: ALLOWED, 'access-control-request-method': method, 'access-control-request-headers': 'authorization, content-type' },
+      });
+      const label = `${method} ${path}`;
+      expect(preflight.status, label).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin'), label).toBe(ALLOWED);
+      expect(preflight.headers.get('access-control-allow-methods')?.split(/,\s*/), label).toContain(method);
+    }
+  });
+
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
     const given = await fetch(`${ctx.url}/api/v1/rooms`, { headers: { 'x-request-id': 'trace-123' } });
     expect(given.headers.get('x-request-id')).toBe('trace-123');

@@ -6,10 +6,12 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ERROR_STATUS, type ErrorCode } from '@escape-room/booking-core/contract';
-import { call, holdBody, type JsonResponse } from './support/http.js';
+import { call, fixedHours, type JsonResponse } from './support/http.js';
 import { DOCUMENT_PATH, DocumentCheck, type OpenApiDocument } from './support/openapi.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
 import { useServer } from './support/use-server.js';
+
+const { holdBody } = fixedHours();
 
 const run = promisify(execFile);
 const REDOCLY = join(dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')), 'bin', 'cli.js');

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import pg from 'pg';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -45,6 +46,49 @@ async function holdIsWaiting(driver: TestDriver, url: string, server: RunningSer
   return server.logs.some((line) => line.includes('"incoming request"') && line.includes('"url":"/api/v1/bookings"'));
 }
 
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * One HTTP/1.1 connection driven by hand, to send a request in pieces: fetch cannot leave a
+ * request half-sent on a connection, which is how a request arrives during a drain.
+ */
+function rawConnection(serverUrl: string) {
+  const { hostname, port } = new URL(serverUrl);
+  const socket: Socket = connect(Number(port), hostname);
+  let received = '';
+  let waiting: (() => void) | undefined;
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    received += chunk;
+    waiting?.();
+  });
+  socket.on('close', () => waiting?.());
+
+  /** The next complete response (every answer here carries a Content-Length). */
+  async function nextResponse(): Promise<RawResponse> {
+    for (;;) {
+      const headEnd = received.indexOf('\r\n\r\n');
+      if (headEnd >= 0) {
+        const [statusLine, ...lines] = received.slice(0, headEnd).split('\r\n');
+        const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+        const length = Number(headers['content-length']);
+        if (received.length >= headEnd + 4 + length) {
+          const body = Buffer.from(received.slice(headEnd + 4, headEnd + 4 + length), 'latin1').toString('utf8');
+          received = received.slice(headEnd + 4 + length);
+          return { status: Number(statusLine!.split(' ')[1]), headers, body };
+        }
+      }
+      if (socket.destroyed) throw new Error(`connection closed before a whole response:\n${received}`);
+      await new Promise<void>((resolve) => (waiting = resolve));
+    }
+  }
+  return { send: (text: string) => socket.write(text, 'latin1'), nextResponse, close: () => socket.destroy() };
+}
+
 let dispose: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await dispose?.();
@@ -52,11 +96,17 @@ afterEach(async () => {
 });
 
 describe.each(testDrivers())('graceful shutdown on %s', (driver) => {
-  it('SIGTERM lets an in-flight hold finish, refuses new connections, then exits 0', async () => {
+  it('SIGTERM lets an in-flight hold finish, refuses new connections and late requests, then exits 0', async () => {
     const db = await emptyDatabase(driver);
     dispose = db.dispose;
     const server = await startServer({ DATABASE_URL: db.url });
     const release = await blockHolds(driver, db.url);
+
+    // A keep-alive connection with the next request half-sent is not idle, so the drain keeps
+    // it open. The answer to the first request proves the server has read the half as well.
+    const late = rawConnection(server.url);
+    late.send('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /api/v1/rooms HTTP/1.1\r\nHost: localhost\r\n');
+    expect((await late.nextResponse()).status).toBe(200);
 
     let settled = false;
     const inFlight = call(server.url, 'POST', '/api/v1/bookings', { body: holdBody(1, 24) }).finally(() => {
@@ -66,11 +116,20 @@ describe.each(testDrivers())('graceful shutdown on %s', (driver) => {
     expect(settled).toBe(false);
 
     const exited = server.stop('SIGTERM');
-    const refused = () => fetch(`${server.url}/healthz`).then((r) => r.arrayBuffer().then(() => false), () => true);
-    await until('the server stops taking connections', refused);
+    const closed = () => fetch(`${server.url}/healthz`).then((r) => r.arrayBuffer().then(() => false), () => true);
+    await until('the server stops taking connections', closed);
     expect(server.child.exitCode).toBeNull(); // still finishing the hold
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow(); // no longer accepting
     expect(settled).toBe(false);
+
+    // The half-sent request, completed now, is refused with the contract's error body.
+    late.send('\r\n');
+    const refused = await late.nextResponse();
+    late.close();
+    expect(refused.status).toBe(503);
+    expect(refused.headers['content-type']).toContain('application/json');
+    expect(refused.headers.connection).toBe('close');
+    expect(JSON.parse(refused.body)).toEqual({ code: 'SERVICE_UNAVAILABLE', message: expect.any(String) });
 
     await release();
     const response = await inFlight;

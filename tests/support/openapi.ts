@@ -10,13 +10,13 @@ import { ERROR_STATUS, type ErrorCode } from '@escape-room/booking-core/contract
  *
  * Exempt, because no document can describe them: the document itself, and the answers to a
  * method and path no operation has (an unknown path, a wrong method on a known one, an empty
- * path parameter). Those may only be the generic 404, or a refusal the server makes before it
+ * path parameter). Those may only be the generic 404 or a 405 naming the methods there are, or a refusal the server makes before it
  * knows there is no operation (the body or the URL itself: 400, 413, 415, 431), and must still
  * carry the contract's Error body.
  */
 
 export const REST_PREFIX = '/api/v1';
-const WITHOUT_OPERATION = new Set<ErrorCode>(['NOT_FOUND', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'HEADERS_TOO_LARGE']);
+const WITHOUT_OPERATION = new Set<ErrorCode>(['NOT_FOUND', 'METHOD_NOT_ALLOWED', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'HEADERS_TOO_LARGE']);
 export const DOCUMENT_PATH = `${REST_PREFIX}/openapi.json`;
 const DOCUMENT_ID = 'openapi.json';
 

@@ -5,7 +5,7 @@ import type { BookingApi } from '@escape-room/booking-core/api';
 import type { Config } from './config.js';
 import { docs } from './http/docs.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/error-handling.js';
-import { errorBody } from './http/errors.js';
+import { errorBody, statusFor } from './http/errors.js';
 import { health } from './http/health.js';
 import { redactingErrorSerializer } from './http/log-redaction.js';
 import { REST_PREFIX } from './http/openapi.js';
@@ -15,6 +15,7 @@ import { trpcApi } from './http/trpc.js';
 import { createRateLimiter, unlimited, type RateLimiter } from './rate-limit/limiter.js';
 import { connectRedis } from './rate-limit/redis.js';
 import { contextFactory } from './trpc/context.js';
+import { REST_METHODS } from './trpc/procedure-meta.js';
 
 type ServerConfig = Pick<
   Config,
@@ -62,7 +63,7 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: BODY_LIMIT_BYTES,
-    // Fastify's own 503 during shutdown has a body of its own shape; the hook below answers instead.
+    // Fastify's own 503 while closing has a body outside the contract; see the onRequest hook.
     return503OnClosing: false,
     // Keep-alive sockets with no request in flight must not hold a shutdown open.
     forceCloseConnections: 'idle',
@@ -82,20 +83,26 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
   });
-  // Requests that still arrive on an open connection once shutdown began: the contract's 503.
-  app.addHook('onRequest', async (_request, reply) => {
-    if (closing) return reply.code(503).send(errorBody('SERVICE_UNAVAILABLE', 'The server is shutting down; retry in a moment'));
-  });
 
   registerErrorHandling(app);
   useSecurityHeaders(app);
   // Browsers on other origins may call the API only from the configured allowlist.
   await app.register(cors, {
     origin: config.CORS_ORIGINS,
-    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    // tRPC sends queries as GET and mutations as POST; REST, whatever its operations declare.
+    methods: [...new Set(['GET', 'POST', ...REST_METHODS])],
     allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-request-id'],
     exposedHeaders: ['retry-after', 'x-request-id'],
     maxAge: 600,
+  });
+  // Requests that still arrive on open connections while the server drains are refused before
+  // any work, as Fastify's own 503 would, but with the contract's body. Added after the security
+  // and CORS hooks, so the refusal carries their headers and browsers can read it.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    request.log.info('refused: the server is shutting down');
+    const code = 'SERVICE_UNAVAILABLE';
+    return reply.status(statusFor(code)).send(errorBody(code, 'The server is shutting down; retry the request'));
   });
   const makeContext = contextFactory(service, config.ADMIN_API_KEY, rateLimiter(app, config));
   await app.register(health, { pingDatabase });

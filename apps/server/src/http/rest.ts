@@ -4,10 +4,10 @@ import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import type { ErrorBody } from '@escape-room/booking-core/contract';
 import { retryAfterHeader } from '../rate-limit/budget.js';
 import type { ContextFactory } from '../trpc/context.js';
-import { procedureMeta } from '../trpc/procedure-meta.js';
+import { procedureMeta, restMethodsAt } from '../trpc/procedure-meta.js';
 import { BODY_METHODS } from '../trpc/rest-meta.js';
 import { appRouter } from '../trpc/router.js';
-import { errorBody } from './errors.js';
+import { errorBody, statusFor } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { useContractJsonParser } from './json-body.js';
 import { logProcedureError } from './procedure-errors.js';
@@ -26,6 +26,22 @@ const bodylessIsJson: onRequestHookHandler = (request, _reply, done) => {
 };
 
 /**
+ * A path some operation serves, called with a method none answers there, is 405 with the
+ * methods that do (RFC 9110), where the adapter would say 404. HEAD is left to the adapter.
+ */
+const methodNotAllowed = (prefix: string): onRequestHookHandler => (request, reply, done) => {
+  if (request.method === 'HEAD') return done();
+  const allowed: string[] = restMethodsAt(request.url.slice(prefix.length));
+  if (allowed.length === 0 || allowed.includes(request.method)) return done();
+  const code = 'METHOD_NOT_ALLOWED';
+  const path = request.url.split('?', 1)[0]!.slice(0, 200);
+  reply
+    .status(statusFor(code))
+    .header('allow', allowed.join(', '))
+    .send(errorBody(code, `${request.method} is not served at ${path}; it answers ${allowed.join(', ')}`));
+};
+
+/**
  * The adapter sends tRPC's error shape with tRPC's code; REST callers get the contract's
  * body instead: `{ code, message, issues? }`, with the domain code the formatter put in `data`.
  */
@@ -38,6 +54,7 @@ const contractErrorBody: onSendHookHandler = async (_request, reply, payload) =>
 
 export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = async (app, { makeContext }) => {
   useContractJsonParser(app);
+  app.addHook('onRequest', methodNotAllowed(app.prefix));
   app.addHook('onRequest', bodylessIsJson);
   app.addHook('onSend', contractErrorBody);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CreateRoomInput, isWholeCents } from './admin.js';
+import { CreateRoomInput } from './admin.js';
+import { isWholeCents } from './money.js';
 
 describe('prices in whole cents', () => {
   it('accepts every two-decimal price as JSON would parse it, up to the maximum', () => {

@@ -1,17 +1,9 @@
 import { z } from 'zod';
+import { multiLineText, singleLineText } from './text.js';
+import { isWholeCents } from './money.js';
 import { InstantOutput } from './time.js';
 import { VISIBLE_ASCII } from './bookings.js';
 import { RoomIdParam, strictNumber } from './rooms.js';
-
-/**
- * True when a price is a whole number of cents. Not `multipleOf(0.01)`: in binary floating
- * point 19.99 / 0.01 is not an integer, so zod and JSON-Schema validators alike refuse it.
- * The tolerance is far below a cent and far above the error of multiplying a 7-digit price.
- */
-export function isWholeCents(price: number): boolean {
-  const cents = price * 100;
-  return Math.abs(cents - Math.round(cents)) < 1e-6;
-}
 
 /** A price in a JSON body: whole cents, strictly a number. */
 const Money = strictNumber(
@@ -31,8 +23,8 @@ export const AdminRoomSchema = z
   .meta({ id: 'AdminRoom' });
 export type AdminRoom = z.infer<typeof AdminRoomSchema>;
 
-const RoomName = z.string().trim().min(1).max(200).meta({ example: 'The Lighthouse' });
-const RoomDescription = z.string().trim().max(2000).meta({ example: 'A storm, a keeper gone missing, 60 minutes.' });
+const RoomName = singleLineText({ min: 1, max: 200 }).meta({ example: 'The Lighthouse' });
+const RoomDescription = multiLineText({ max: 2000 }).meta({ example: 'A storm, a keeper gone missing, 60 minutes.' });
 
 export const CreateRoomInput = z.object({
   name: RoomName,
@@ -68,7 +60,7 @@ export const AdminKeySchema = z
   .meta({ id: 'AdminKey' });
 export type AdminKey = z.infer<typeof AdminKeySchema>;
 
-export const CreateAdminKeyInput = z.object({ name: z.string().trim().min(1).max(100).meta({ example: 'front desk laptop' }) });
+export const CreateAdminKeyInput = z.object({ name: singleLineText({ min: 1, max: 100 }).meta({ example: 'front desk laptop' }) });
 export type CreateAdminKeyInput = z.input<typeof CreateAdminKeyInput>;
 
 export const CreatedAdminKeyOutput = z.object({

@@ -3,6 +3,7 @@
  * This entry imports nothing but zod, so browsers and the SDK can ship it unchanged.
  */
 export * from './errors.js';
+export * from './text.js';
 export * from './time.js';
 export * from './rooms.js';
 export * from './bookings.js';

@@ -4,3 +4,13 @@
  */
 export const toCents = (amount: number): number => Math.round(amount * 100);
 export const fromCents = (cents: number): number => cents / 100;
+
+/**
+ * True when an amount is a whole number of cents. Not `multipleOf(0.01)`: in binary floating
+ * point 19.99 / 0.01 is not an integer, so zod and JSON-Schema validators alike refuse it.
+ * The tolerance is far below a cent and far above the error of multiplying a 7-digit price.
+ */
+export function isWholeCents(amount: number): boolean {
+  const cents = amount * 100;
+  return Math.abs(cents - Math.round(cents)) < 1e-6;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from './text.js';
 
 // YYYY-MM-DD, optionally followed by Thh:mm[:ss[.fff]] and a zone (Z or ±hh:mm / ±hhmm).
 const ISO_8601 =
@@ -52,11 +53,9 @@ export function formatInstant(epochMs: number): string {
  * An instant on the way in: any ISO-8601 string, normalised to epoch milliseconds.
  * Input stays a plain string on the wire, so query parameters and JSON bodies share it.
  */
-export const InstantInput = z
-  .string()
-  .max(40)
+export const InstantInput = singleLineText({ max: 40 })
   .transform((text, ctx) => {
-    const epochMs = parseIsoInstant(text.trim());
+    const epochMs = parseIsoInstant(text);
     if (epochMs === null) {
       ctx.addIssue({ code: 'custom', message: 'Expected an ISO-8601 date-time such as 2030-01-31T18:00:00Z' });
       return z.NEVER;
