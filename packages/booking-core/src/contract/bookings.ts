@@ -49,7 +49,7 @@ export const GuestInput = z
 export const GuestSchema = z
   .object({
     name: z.string().meta({ example: 'Ada Lovelace' }),
-    email: z.string().meta({ example: 'ada@example.com' }),
+    email: z.string().meta({ format: 'email', example: 'ada@example.com' }),
   })
   .meta({ id: 'GuestOutput' });
 export type Guest = z.infer<typeof GuestSchema>;
