@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
-import type { AppRouter } from '@escape-room/server/router';
+import type { AppRouter } from '@escape-room/api/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase } from '@escape-room/booking-core/testing';
 import { freePort } from '@escape-room/server/spawn';

@@ -1,5 +1,5 @@
 import { TRPCClientError, createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
-import type { AppRouter } from '@escape-room/server/router';
+import type { AppRouter } from '@escape-room/api/router';
 import { describe, expect, it } from 'vitest';
 import { testDrivers } from '@escape-room/booking-core/testing';
 import { useServer } from './support/use-server.js';

@@ -5,17 +5,15 @@ import type { BookingApi } from '@escape-room/booking-core/api';
 import type { Config } from './config.js';
 import { docs } from './http/docs.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/error-handling.js';
-import { errorBody, statusFor } from './http/errors.js';
+import { REST_METHODS, REST_PREFIX, errorBody, statusFor } from '@escape-room/api';
 import { health } from './http/health.js';
 import { redactingErrorSerializer } from './http/log-redaction.js';
-import { REST_PREFIX } from './http/openapi.js';
 import { restApi } from './http/rest.js';
 import { useSecurityHeaders } from './http/security-headers.js';
 import { trpcApi } from './http/trpc.js';
 import { createRateLimiter, unlimited, type RateLimiter } from './rate-limit/limiter.js';
 import { connectRedis } from './rate-limit/redis.js';
-import { contextFactory } from './trpc/context.js';
-import { REST_METHODS } from './trpc/procedure-meta.js';
+import { contextFactory } from './context.js';
 
 type ServerConfig = Pick<
   Config,

@@ -12,7 +12,7 @@ import type {
   Room,
   UpdateRoomInput,
 } from '@escape-room/booking-core/contract';
-import type { AppRouter } from '@escape-room/server/router';
+import type { AppRouter } from '@escape-room/api/router';
 import { toBookingApiError, type BookingApiError } from './errors.js';
 
 type HeaderMap = Record<string, string>;

@@ -12,4 +12,4 @@ export {
 } from './client.js';
 export { BookingApiError, isBookingApiError, type BookingErrorCode } from './errors.js';
 export * from '@escape-room/booking-core/contract';
-export type { AppRouter, RouterInputs, RouterOutputs } from '@escape-room/server/router';
+export type { AppRouter, RouterInputs, RouterOutputs } from '@escape-room/api/router';

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { INTERNAL_MESSAGE, codeForStatus, errorBody, statusFor } from './errors.js';
+import { INTERNAL_MESSAGE, codeForStatus, errorBody, statusFor } from '@escape-room/api';
 
 /** Messages for the failures Fastify itself detects before any procedure runs. */
 function clientMessage(error: FastifyError): string {

@@ -2,13 +2,8 @@ import type { FastifyPluginAsync, FastifyRequest, onRequestHookHandler, onSendHo
 import type { TRPCError } from '@trpc/server';
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import type { ErrorBody } from '@escape-room/booking-core/contract';
-import { retryAfterHeader } from '../rate-limit/budget.js';
-import type { ContextFactory } from '../trpc/context.js';
-import { procedureMeta, restMethodsAt } from '../trpc/procedure-meta.js';
-import { BODY_METHODS } from '../trpc/rest-meta.js';
-import { appRouter } from '../trpc/router.js';
-import { errorBody, statusFor } from './errors.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { BODY_METHODS, appRouter, buildOpenApiDocument, errorBody, procedureMeta, restMethodsAt, retryAfterHeader, statusFor } from '@escape-room/api';
+import type { ContextFactory } from '../context.js';
 import { useContractJsonParser } from './json-body.js';
 import { logProcedureError } from './procedure-errors.js';
 

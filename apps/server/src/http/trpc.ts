@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import type { ContextFactory } from '../trpc/context.js';
-import { appRouter, type AppRouter } from '../trpc/router.js';
+import type { ContextFactory } from '../context.js';
+import { appRouter, retryAfterHeader, type AppRouter } from '@escape-room/api';
 import { logProcedureError } from './procedure-errors.js';
-import { retryAfterHeader } from '../rate-limit/budget.js';
 
 export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = async (app, { makeContext }) => {
   const options: FastifyTRPCPluginOptions<AppRouter> = {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Budget } from './budget.js';
+import type { Budget } from '@escape-room/api';
 
 export interface RateLimits {
   readsPerMinute: number;

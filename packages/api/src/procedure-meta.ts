@@ -1,6 +1,6 @@
 import { getPathRegExp, normalizePath } from 'trpc-to-openapi';
-import type { Meta } from './init.js';
-import { appRouter } from './router.js';
+import type { Meta } from './trpc.js';
+import { appRouter } from './root.js';
 
 /** Each procedure's meta by its dotted path, e.g. `bookings.hold`. */
 export const procedureMeta: ReadonlyMap<string, Meta> = new Map(

@@ -6,7 +6,7 @@ import {
   ListRoomsOutput,
 } from '@escape-room/booking-core/contract';
 import { z } from 'zod';
-import { publicProcedure, router } from '../init.js';
+import { publicProcedure, router } from '../trpc.js';
 import { rest } from '../rest-meta.js';
 
 export const roomsRouter = router({

@@ -1,8 +1,8 @@
 import { generateOpenApiDocument } from 'trpc-to-openapi';
 import { ERROR_STATUS, ErrorBodySchema, type ErrorCode } from '@escape-room/booking-core/contract';
-import type { Meta } from '../trpc/init.js';
-import { procedureMeta } from '../trpc/procedure-meta.js';
-import { appRouter } from '../trpc/router.js';
+import type { Meta } from './trpc.js';
+import { procedureMeta } from './procedure-meta.js';
+import { appRouter } from './root.js';
 
 export const REST_PREFIX = '/api/v1';
 

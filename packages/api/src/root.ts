@@ -1,5 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { router } from './init.js';
+import { router } from './trpc.js';
 import { adminRouter } from './routers/admin.js';
 import { bookingsRouter } from './routers/bookings.js';
 import { roomsRouter } from './routers/rooms.js';

@@ -2,9 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { BookingApi } from '@escape-room/booking-core/api';
 import { BookingError } from '@escape-room/booking-core/domain';
-import { RateLimitedError } from '../rate-limit/budget.js';
-import type { RateLimiter } from '../rate-limit/limiter.js';
-import type { Context } from './init.js';
+import { RateLimitedError, type Context } from '@escape-room/api';
+import type { RateLimiter } from './rate-limit/limiter.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 

@@ -3,9 +3,8 @@ import type { z } from 'zod';
 import type { ErrorCode } from '@escape-room/booking-core/contract';
 import { BookingError } from '@escape-room/booking-core/domain';
 import type { BookingApi } from '@escape-room/booking-core/api';
-import { statusFor, trpcCodeFor } from '../http/errors.js';
-import type { Budget } from '../rate-limit/budget.js';
-import { toErrorBody } from './error-shape.js';
+import { statusFor, toErrorBody, trpcCodeFor } from './errors.js';
+import type { Budget } from './budget.js';
 
 // 1. Context ------------------------------------------------------------------------------
 // Kept narrow on purpose: the SDK's types are inferred from the router, so nothing from

@@ -1,7 +1,7 @@
 import { BookingOutput, BookingRef, HoldInput, IdempotencyKeySchema } from '@escape-room/booking-core/contract';
 import { BookingError } from '@escape-room/booking-core/domain';
 import { z } from 'zod';
-import { publicProcedure, router } from '../init.js';
+import { publicProcedure, router } from '../trpc.js';
 import { rest } from '../rest-meta.js';
 
 const ONE_BOOKING = '/bookings/{booking_id}';

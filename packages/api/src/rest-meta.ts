@@ -1,7 +1,7 @@
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { ErrorCode } from '@escape-room/booking-core/contract';
-import type { Budget } from '../rate-limit/budget.js';
-import type { Meta } from './init.js';
+import type { Budget } from './budget.js';
+import type { Meta } from './trpc.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -15,7 +15,7 @@ import {
   UpdateRoomInput,
 } from '@escape-room/booking-core/contract';
 import { z } from 'zod';
-import { adminProcedure, router } from '../init.js';
+import { adminProcedure, router } from '../trpc.js';
 import { rest } from '../rest-meta.js';
 
 const admin = { tag: 'Admin', admin: true } as const;
