@@ -1,10 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // booking-core's own tests take the temporary-database helper from test-utils' source: a
+    // package dependency would be a cycle (see packages/booking-core/tsconfig.json).
+    alias: { '@escape-room/test-utils/databases': fileURLToPath(new URL('packages/test-utils/src/databases.ts', import.meta.url)) },
+  },
   test: {
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
@@ -13,6 +20,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['tests/**/*.test.ts'],

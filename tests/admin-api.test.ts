@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testDrivers } from '@escape-room/booking-core/testing';
+import { testDrivers } from '@escape-room/test-utils';
 import { fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
 import { sql } from './support/sql.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { testDrivers } from '@escape-room/booking-core/testing';
+import { testDrivers } from '@escape-room/test-utils';
 import { useServer } from './support/use-server.js';
 import { call, fixedHours, type JsonResponse } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';

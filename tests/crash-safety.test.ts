@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyDatabase, testDrivers } from '@escape-room/booking-core/testing';
+import { emptyDatabase, testDrivers } from '@escape-room/test-utils';
 import { call, fixedHours } from './support/http.js';
 import { everyBooking, expectNoDoubleBooking } from './support/invariants.js';
 import { UndocumentedResponseError } from './support/openapi.js';

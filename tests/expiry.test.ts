@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testDrivers } from '@escape-room/booking-core/testing';
+import { testDrivers } from '@escape-room/test-utils';
 import { useServer } from './support/use-server.js';
 import { call, fixedHours } from './support/http.js';
 

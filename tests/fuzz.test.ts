@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '@escape-room/booking-core/contract';
-import { testDrivers } from '@escape-room/booking-core/testing';
+import { testDrivers } from '@escape-room/test-utils';
 import { call, fixedHours, type JsonResponse } from './support/http.js';
 import { everyBooking, expectNoDoubleBooking } from './support/invariants.js';
 import { TEST_ADMIN_KEY } from './support/server.js';

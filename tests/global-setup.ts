@@ -1,4 +1,4 @@
-import { POSTGRES_SKIP_NOTICE, postgresAdminUrl } from '@escape-room/booking-core/testing';
+import { POSTGRES_SKIP_NOTICE, postgresAdminUrl } from '@escape-room/test-utils';
 
 /** Says once per run, not once per file or project, that the PostgreSQL suites are not running. */
 export default function setup(): void {

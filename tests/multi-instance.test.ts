@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyDatabase, testDrivers } from '@escape-room/booking-core/testing';
+import { emptyDatabase, testDrivers } from '@escape-room/test-utils';
 import { call, fixedHours } from './support/http.js';
 import { everyBooking } from './support/invariants.js';
 import { startServer, type RunningServer } from './support/server.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyDatabase, testDrivers, type TestDriver } from '@escape-room/booking-core/testing';
+import { emptyDatabase, testDrivers, type TestDriver } from '@escape-room/test-utils';
 import { call, fixedHours, type JsonResponse } from './support/http.js';
 import { TEST_ADMIN_KEY, startServer, type RunningServer } from './support/server.js';
 import { sql } from './support/sql.js';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { testDrivers } from '@escape-room/booking-core/testing';
+import { testDrivers } from '@escape-room/test-utils';
 import { useServer } from './support/use-server.js';
 import { call, fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';

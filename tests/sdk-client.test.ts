@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBookingClient, isBookingApiError } from '@escape-room/sdk';
-import { testDrivers } from '@escape-room/booking-core/testing';
+import { testDrivers } from '@escape-room/test-utils';
 import { fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
 import { useServer } from './support/use-server.js';

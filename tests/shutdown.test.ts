@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import pg from 'pg';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyDatabase, testDrivers, type TestDriver } from '@escape-room/booking-core/testing';
+import { emptyDatabase, testDrivers, type TestDriver } from '@escape-room/test-utils';
 import { call, fixedHours } from './support/http.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { sql } from './support/sql.js';

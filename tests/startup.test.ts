@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, fixedHours } from './support/http.js';
-import { emptyDatabase } from '@escape-room/booking-core/testing';
+import { emptyDatabase } from '@escape-room/test-utils';
 import { runScript, startServer } from './support/server.js';
 
 const { slot } = fixedHours();

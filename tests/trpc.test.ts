@@ -1,7 +1,7 @@
 import { TRPCClientError, createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import type { AppRouter } from '@escape-room/api/router';
 import { describe, expect, it } from 'vitest';
-import { testDrivers } from '@escape-room/booking-core/testing';
+import { testDrivers } from '@escape-room/test-utils';
 import { useServer } from './support/use-server.js';
 import { fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';

@@ -8,7 +8,7 @@ import { AvailabilityInput, HoldInput } from '@escape-room/booking-core/contract
 import { migrate, openDatabase, parseDatabaseUrl, type Database } from '@escape-room/booking-core/db';
 import { BookingError, ManualClock } from '@escape-room/booking-core/domain';
 import { createBookingService, type BookingApi } from '@escape-room/booking-core/service';
-import { createPostgresDatabase, testDrivers, type TestDriver } from '@escape-room/booking-core/testing';
+import { createPostgresDatabase, testDrivers, type TestDriver } from '@escape-room/test-utils';
 import { startServer } from './support/server.js';
 import { sql } from './support/sql.js';
 

@@ -1,4 +1,4 @@
-import { runEntryPoint, spawnServer, type RunningServer } from '@escape-room/server/spawn';
+import { runEntryPoint, spawnServer, type RunningServer } from '@escape-room/test-utils';
 
 export type { RunningServer };
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { emptyDatabase, type TestDriver } from '@escape-room/booking-core/testing';
+import { emptyDatabase, type TestDriver } from '@escape-room/test-utils';
 import { call } from './http.js';
 import { startServer, type RunningServer } from './server.js';
 

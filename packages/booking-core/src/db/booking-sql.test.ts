@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOOKING_STATUSES, type BookingStatus } from '../contract/bookings.js';
 import { blocksSlot, effectiveStatus } from '../domain/status.js';
-import { freshDatabase } from '../testing/fresh-database.js';
-import { testDrivers } from '../testing/postgres.js';
+import { freshDatabase } from '../test-support.js';
+import { testDrivers } from '@escape-room/test-utils/databases';
 import * as bookingSql from './booking-sql.js';
 import { driverOf, type Database } from './orm.js';
 import { sqlRunner, type SqlValue } from './sql.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../testing/fresh-database.js';
-import { postgresAdminUrl } from '../testing/postgres.js';
+import { freshDatabase } from '../test-support.js';
+import { postgresAdminUrl } from '@escape-room/test-utils/databases';
 import type { Database } from './orm.js';
 import { sqlRunner } from './sql.js';
 

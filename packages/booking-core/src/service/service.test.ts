@@ -3,8 +3,8 @@ import { HoldInput } from '../contract/bookings.js';
 import { ManualClock } from '../domain/clock.js';
 import { BookingError } from '../domain/errors.js';
 import type { Database } from '../db/orm.js';
-import { freshDatabase } from '../testing/fresh-database.js';
-import { testDrivers } from '../testing/postgres.js';
+import { freshDatabase } from '../test-support.js';
+import { testDrivers } from '@escape-room/test-utils/databases';
 import { requestFingerprint } from './idempotency.js';
 import { createBookingService, type BookingApi } from './index.js';
 

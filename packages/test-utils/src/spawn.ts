@@ -1,16 +1,19 @@
 import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
-const DIST = fileURLToPath(new URL('./', import.meta.url));
+/** The server package: its compiled entry points live in dist/, its start script in package.json. */
+const SERVER_MANIFEST = createRequire(import.meta.url).resolve('@escape-room/server/package.json');
+const DIST = join(dirname(SERVER_MANIFEST), 'dist/');
 
 /**
- * The node options of the package's start script (its V8 heap budget), so the tests and the
+ * The node options of the server's start script (its V8 heap budget), so the tests and the
  * benchmark run the server exactly as `pnpm start` does.
  */
 function startScriptNodeOptions(): string[] {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const manifest = JSON.parse(readFileSync(SERVER_MANIFEST, 'utf8')) as { scripts: { start: string } };
   return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
 }
 

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { emptyDatabase, type TestDriver } from '@escape-room/test-utils/databases';
+import { migrate, openDatabase, parseDatabaseUrl, readRoomsFile, seedRooms, type Database } from './db/index.js';
+
+// For this package's own tests only (excluded from the build, never exported).
+
+const ROOMS_FILE = fileURLToPath(new URL('../../../data/rooms.json', import.meta.url));
+
+/** A migrated database of the given driver with the repository's rooms, and a way to throw it away. */
+export async function freshDatabase(driver: TestDriver = 'sqlite'): Promise<{ db: Database; dispose(): Promise<void> }> {
+  const empty = await emptyDatabase(driver);
+  const target = parseDatabaseUrl(empty.url, process.cwd());
+  if (typeof target === 'string') throw new Error(target);
+  const db = await openDatabase(target);
+  await migrate(db);
+  await seedRooms(db, await readRoomsFile(ROOMS_FILE));
+  return {
+    db,
+    async dispose() {
+      await db.close(true);
+      await empty.dispose();
+    },
+  };
+}
