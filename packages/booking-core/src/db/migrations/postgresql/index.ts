@@ -4,6 +4,10 @@ import { Migration20261123020000_admin } from './Migration20261123020000_admin.j
 import { Migration20261124000000_covering_indexes } from './Migration20261124000000_covering_indexes.js';
 import { Migration20261124010000_booking_extent } from './Migration20261124010000_booking_extent.js';
 
+// Migrations only add (expand now, contract in a later release), so an instance of the previous
+// release keeps serving while a new one migrates; an applied migration is never edited. See the
+// README's architecture section and tests/upgrade.test.ts.
+
 /** Listed explicitly (not discovered by glob) so compiled and source builds run the same set. */
 export const postgresqlMigrations = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
