@@ -2,9 +2,8 @@ import { holdPolicyFromMinutes, systemClock } from '@escape-room/booking-core/do
 import { createBookingService } from '@escape-room/booking-core/service';
 import { buildServer } from './app.js';
 import { pingDatabase, prepareDatabase } from './bootstrap.js';
-import { exitWithError } from './cli-errors.js';
-import { loadConfig } from './config.js';
-import { startSweeper } from './sweeper.js';
+import { exitWithError, loadConfig } from './config.js';
+import { startSweeper } from './sweep-timer.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 

@@ -1,6 +1,5 @@
 import { prepareDatabase } from './bootstrap.js';
-import { exitWithError } from './cli-errors.js';
-import { loadConfig } from './config.js';
+import { exitWithError, loadConfig } from './config.js';
 
 /** `pnpm db:migrate`: applies pending migrations and loads the rooms, then exits. */
 async function run(): Promise<void> {

@@ -58,3 +58,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
+
+/** Refusals are the API working as designed; only failures of our own deserve an error log. */
+export function logProcedureError({ error, req, path }: { error: TRPCError; req: unknown; path?: string }): void {
+  if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+  (req as FastifyRequest).log.error({ err: error.cause ?? error, procedure: path }, 'procedure failed');
+}

@@ -5,7 +5,7 @@ import type { ErrorBody } from '@escape-room/booking-core/contract';
 import { BODY_METHODS, appRouter, buildOpenApiDocument, errorBody, procedureMeta, restMethodsAt, retryAfterHeader, statusFor } from '@escape-room/api';
 import type { ContextFactory } from '../context.js';
 import { useContractJsonParser } from './json-body.js';
-import { logProcedureError } from './procedure-errors.js';
+import { logProcedureError } from './error-handling.js';
 
 /**
  * `curl -X PUT .../confirm` sends neither a body nor a Content-Type. The adapter would answer

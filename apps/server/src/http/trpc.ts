@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { ContextFactory } from '../context.js';
 import { appRouter, retryAfterHeader, type AppRouter } from '@escape-room/api';
-import { logProcedureError } from './procedure-errors.js';
+import { logProcedureError } from './error-handling.js';
 
 export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = async (app, { makeContext }) => {
   const options: FastifyTRPCPluginOptions<AppRouter> = {
