@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { TRPCError } from '@trpc/server';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INTERNAL_MESSAGE, codeForStatus, errorBody, statusFor } from '@escape-room/api';
 
