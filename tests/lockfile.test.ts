@@ -3,21 +3,23 @@ import { describe, expect, it } from 'vitest';
 
 // A contributor on macOS, Windows or Alpine installs from the same lockfile with
 // --frozen-lockfile: every platform's native build of the tools must be in it, not only the
-// one of the machine that last wrote it.
+// one of the machine that last wrote it (pnpm-workspace.yaml's supportedArchitectures).
 const LOCKFILE = new URL('../pnpm-lock.yaml', import.meta.url);
 
 const NATIVE_BUILDS: Record<string, string[]> = {
   turbo: ['@turbo/darwin-64', '@turbo/darwin-arm64', '@turbo/linux-64', '@turbo/linux-arm64', '@turbo/windows-64', '@turbo/windows-arm64'],
-  rollup: [
-    '@rollup/rollup-darwin-x64',
-    '@rollup/rollup-darwin-arm64',
-    '@rollup/rollup-linux-x64-gnu',
-    '@rollup/rollup-linux-x64-musl',
-    '@rollup/rollup-linux-arm64-gnu',
-    '@rollup/rollup-linux-arm64-musl',
-    '@rollup/rollup-win32-x64-msvc',
-    '@rollup/rollup-win32-arm64-msvc',
+  // The bundler of vite (vitest) and of tsdown (the SDK's build); tsup's rollup went with tsup.
+  rolldown: [
+    '@rolldown/binding-darwin-x64',
+    '@rolldown/binding-darwin-arm64',
+    '@rolldown/binding-linux-x64-gnu',
+    '@rolldown/binding-linux-x64-musl',
+    '@rolldown/binding-linux-arm64-gnu',
+    '@rolldown/binding-linux-arm64-musl',
+    '@rolldown/binding-win32-x64-msvc',
+    '@rolldown/binding-win32-arm64-msvc',
   ],
+  esbuild: ['@esbuild/darwin-x64', '@esbuild/darwin-arm64', '@esbuild/linux-x64', '@esbuild/linux-arm64', '@esbuild/win32-x64', '@esbuild/win32-arm64'],
 };
 
 /** Every `name@version` the packages section resolves. */
