@@ -10,6 +10,7 @@ export interface RenderOptions {
 }
 
 export function renderOptions(stream: NodeJS.WriteStream, utc: boolean): RenderOptions {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- isTTY is undefined, not false, on a pipe
   return { utc, color: Boolean(stream.isTTY) && !('NO_COLOR' in process.env) };
 }
 

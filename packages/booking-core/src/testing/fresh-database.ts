@@ -9,7 +9,7 @@ import { createPostgresDatabase, type TestDriver } from './postgres.js';
 export const ROOMS_FILE = fileURLToPath(new URL('../../../../data/rooms.json', import.meta.url));
 
 /** An empty database of the given driver: a SQLite file in a temporary directory, or a new PostgreSQL database. */
-export async function emptyDatabase(driver: TestDriver): Promise<{ target: DatabaseTarget; url: string; dispose(): Promise<void> }> {
+export async function emptyDatabase(driver: TestDriver): Promise<{ target: DatabaseTarget; url: string; dispose: () => Promise<void> }> {
   if (driver === 'postgresql') {
     const created = await createPostgresDatabase();
     return { target: { driver, url: created.url }, url: created.url, dispose: created.drop };
@@ -20,7 +20,7 @@ export async function emptyDatabase(driver: TestDriver): Promise<{ target: Datab
 }
 
 /** A migrated, seeded database of the given driver, and a way to throw it away. */
-export async function freshDatabase(driver: TestDriver = 'sqlite'): Promise<{ db: Database; dispose(): Promise<void> }> {
+export async function freshDatabase(driver: TestDriver = 'sqlite'): Promise<{ db: Database; dispose: () => Promise<void> }> {
   const empty = await emptyDatabase(driver);
   const db = await openDatabase(empty.target);
   await migrate(db);
