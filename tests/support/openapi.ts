@@ -21,7 +21,7 @@ export const DOCUMENT_PATH = `${REST_PREFIX}/openapi.json`;
 const DOCUMENT_ID = 'openapi.json';
 
 type Json = Record<string, any>;
-export type OpenApiDocument = { paths: Record<string, Record<string, Json>>; components: Json };
+export interface OpenApiDocument { paths: Record<string, Record<string, Json>>; components: Json }
 
 /** What the check needs of a response; http.ts's JsonResponse is one. */
 export interface ReceivedResponse {
