@@ -23,7 +23,7 @@ const localFormat = new Intl.DateTimeFormat(undefined, {
   timeZoneName: 'short',
 });
 
-export function formatTime(iso: string | null, { utc }: Pick<RenderOptions, 'utc'>): string {
+function formatTime(iso: string | null, { utc }: Pick<RenderOptions, 'utc'>): string {
   if (iso === null) return '-';
   return utc ? iso.replace('.000Z', 'Z') : localFormat.format(new Date(iso));
 }

@@ -6,7 +6,7 @@ import { migrate, openDatabase, readRoomsFile, seedRooms, type Database } from '
 import type { DatabaseTarget } from '../db/database-url.js';
 import { createPostgresDatabase, type TestDriver } from './postgres.js';
 
-export const ROOMS_FILE = fileURLToPath(new URL('../../../../data/rooms.json', import.meta.url));
+const ROOMS_FILE = fileURLToPath(new URL('../../../../data/rooms.json', import.meta.url));
 
 /** An empty database of the given driver: a SQLite file in a temporary directory, or a new PostgreSQL database. */
 export async function emptyDatabase(driver: TestDriver): Promise<{ target: DatabaseTarget; url: string; dispose: () => Promise<void> }> {
