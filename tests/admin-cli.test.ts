@@ -47,6 +47,7 @@ describe('the admin CLI against a live server', () => {
     const lines = table.stdout.trim().split('\n');
     expect(lines.some((line) => /ID\s+│?\s*NAME/.test(line))).toBe(true);
     expect(table.stdout).toContain('Room 10');
+    // eslint-disable-next-line no-control-regex -- the escape character is what a colour code starts with
     expect(table.stdout).not.toMatch(/\x1b\[/); // not a TTY: no colour codes
     const json = await admin(['rooms', 'list', '--json']);
     expect(JSON.parse(json.stdout)).toHaveLength(10);

@@ -27,6 +27,7 @@ describe.each(testDrivers())('crash safety on %s', (driver) => {
   beforeAll(async () => {
     db = await emptyDatabase(driver);
   });
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- still undefined if beforeAll failed
   afterAll(() => db?.dispose());
 
   it(`${ROUNDS} rounds of SIGKILL mid-burst lose no acknowledged operation and never double-book`, async () => {

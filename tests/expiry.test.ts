@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testDrivers } from '@escape-room/test-utils';
 import { useServer } from './support/use-server.js';
-import { call, fixedHours } from './support/http.js';
+import { fixedHours } from './support/http.js';
 
 const { holdBody } = fixedHours();
 

@@ -27,6 +27,7 @@ describe.each(testDrivers())('several server processes on one %s database', (dri
   });
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.stop()));
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- still undefined if beforeAll failed
     await db?.dispose();
   });
 

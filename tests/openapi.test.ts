@@ -18,7 +18,7 @@ const REDOCLY = join(dirname(createRequire(import.meta.url).resolve('@redocly/cl
 const admin = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
 
 type Json = Record<string, any>;
-type Listed = { method: string; path: string; operation: Json };
+interface Listed { method: string; path: string; operation: Json }
 
 function operationsOf(document: OpenApiDocument): Listed[] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
@@ -44,7 +44,8 @@ describe('the served OpenAPI document', () => {
       const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' };
       const args = [REDOCLY, 'lint', '--extends=recommended', '--format=json', 'openapi.json'];
       // The CLI exits 1 when it finds errors; the report on stdout says which.
-      const { stdout } = await run(process.execPath, args, { cwd: dir, env }).catch((error: { stdout?: string; stderr?: string }) => {
+      const { stdout } = await run(process.execPath, args, { cwd: dir, env }).catch((caught: unknown) => {
+        const error = caught as { stdout?: string; stderr?: string };
         if (!error.stdout) throw new Error(`redocly lint produced no report: ${error.stderr}`);
         return { stdout: error.stdout };
       });
@@ -140,6 +141,7 @@ describe('the served OpenAPI document', () => {
     expect(read.status).toBe(200);
     expect(read.body.booking.id).toBe(hold.id);
     // Every character escaped, in lower-case hex: still the same booking.
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- booking ids are ASCII
     const everyCharacter = [...(hold.id as string)].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
     const confirmed = await call(ctx.url, 'PUT', `/api/v1/bookings/${everyCharacter}/confirm`);
     expect(confirmed.status).toBe(200);
@@ -209,7 +211,7 @@ describe('the documented request examples', () => {
       }
       const bodySchema = operation.requestBody?.content['application/json']?.schema;
       const body = bodySchema ? sample(bodySchema, `${label} body`) : undefined;
-      const response = await call(ctx.url, method, `/api/v1${url}${query.toString() ? `?${query}` : ''}`, { body, headers });
+      const response = await call(ctx.url, method, `/api/v1${url}${query.toString() ? `?${query.toString()}` : ''}`, { body, headers });
       expect(response.status, `${label}: ${JSON.stringify(response.body)}`).toBeGreaterThanOrEqual(200);
       expect(response.status, `${label}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
       sent++;

@@ -161,7 +161,7 @@ describe.each(testDrivers())('%s', (driver) => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const query: string = `?room_id=7&status=pending&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+        const query = `?room_id=7&status=pending&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
         const page = await api('GET', `/bookings${query}`, { headers: admin });
         expect(page.status).toBe(200);
         expect(page.body.bookings.length).toBeLessThanOrEqual(2);

@@ -61,7 +61,7 @@ describe('the packed SDK, installed outside the workspace', () => {
   });
 
   it('type-checks a strict consumer with skipLibCheck off, including the negative checks', async () => {
-    const result = await run('npx', ['tsc', '-p', '.'], { cwd: project }).catch((error: { stdout: string }) => error);
+    const result = await run('npx', ['tsc', '-p', '.'], { cwd: project }).catch((error: unknown) => error as { stdout: string });
     expect('stdout' in result ? result.stdout : '').toBe('');
   });
 

@@ -80,6 +80,6 @@ describe.each(testDrivers())('text fields on %s', (driver) => {
   it('refuses controls in query parameters too, and logged no refusal as a failure', async () => {
     expectRefusal(await api('GET', '/bookings?cursor=%00', { headers: admin }), 'cursor', 'cursor');
     expectRefusal(await api('GET', '/availability?start_date=2030-01-01%00&end_date=2030-01-02'), 'start_date', 'instant');
-    expect(ctx.server.logs.some((line) => /"level":50/.test(line))).toBe(false);
+    expect(ctx.server.logs.some((line) => line.includes('"level":50'))).toBe(false);
   });
 });

@@ -10,7 +10,6 @@ const { holdBody, slot } = fixedHours();
 
 describe.each(testDrivers())('%s', (driver) => {
   const ctx = useServer({}, driver);
-  const { api } = ctx;
 
   const client = (headers: Record<string, string> = {}) =>
     createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${ctx.url}/trpc`, headers })] });

@@ -73,7 +73,9 @@ describe.each(testDrivers())('a %s database made by release 0.1.0', (driver) => 
     service = createBookingService({ db, clock, policy: { holdMs: 300_000, maxHoldMs: 900_000 } });
   });
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- still undefined if beforeAll failed
     await db?.close(true);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- still undefined if beforeAll failed
     await fixture?.dispose();
   });
 

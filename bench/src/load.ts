@@ -42,9 +42,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
   const statuses: Record<string, number> = {};
   let peakRssMb: number | null = null;
-  const sampler = options.pid
+  const { pid } = options;
+  const sampler = pid
     ? setInterval(() => {
-        const rss = rssMb(options.pid!);
+        const rss = rssMb(pid);
         if (rss !== null) peakRssMb = Math.max(peakRssMb ?? 0, rss);
       }, 100)
     : undefined;
@@ -52,7 +53,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       { url: options.url, connections: options.connections, duration: options.durationSeconds, requests: options.requests },
-      (error, finished) => (error ? reject(error) : resolve(finished)),
+      (error: Error | null, finished) => (error ? reject(error) : resolve(finished)),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       histogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));

@@ -48,8 +48,8 @@ const HEAD = ['driver', 'rooms', 'bookings', 'scenario', 'req/s', 'x ceiling', '
 
 export function textTable(rows: Row[]): string {
   const cells = [HEAD, ...rows.map(columns)];
-  const widths = HEAD.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  return cells.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
+  const widths = HEAD.map((_, i) => Math.max(...cells.map((r) => r[i]?.length ?? 0)));
+  return cells.map((r) => r.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ')).join('\n');
 }
 
 function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, plans: string[]): string {

@@ -12,7 +12,7 @@ export interface SeededDatabase {
   /** The seeded bookings cover [from, to): availability queries aim inside it. */
   from: number;
   to: number;
-  dispose(): Promise<void>;
+  dispose: () => Promise<void>;
 }
 
 /**

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { call } from './http.js';
 import { TEST_ADMIN_KEY } from './server.js';
 
-export type ListedBooking = { id: string; room_id: number; status: string; start_date: string; end_date: string };
+export interface ListedBooking { id: string; room_id: number; status: string; start_date: string; end_date: string }
 
 /** Every booking in the database, read through the admin listing page after page. */
 export async function everyBooking(url: string): Promise<ListedBooking[]> {

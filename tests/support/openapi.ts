@@ -15,13 +15,13 @@ import { ERROR_STATUS, type ErrorCode } from '@escape-room/booking-core/contract
  * carry the contract's Error body.
  */
 
-export const REST_PREFIX = '/api/v1';
+const REST_PREFIX = '/api/v1';
 const WITHOUT_OPERATION = new Set<ErrorCode>(['NOT_FOUND', 'METHOD_NOT_ALLOWED', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'HEADERS_TOO_LARGE']);
 export const DOCUMENT_PATH = `${REST_PREFIX}/openapi.json`;
 const DOCUMENT_ID = 'openapi.json';
 
 type Json = Record<string, any>;
-export type OpenApiDocument = { paths: Record<string, Record<string, Json>>; components: Json };
+export interface OpenApiDocument { paths: Record<string, Record<string, Json>>; components: Json }
 
 /** What the check needs of a response; http.ts's JsonResponse is one. */
 export interface ReceivedResponse {

@@ -10,6 +10,7 @@ export interface RenderOptions {
 }
 
 export function renderOptions(stream: NodeJS.WriteStream, utc: boolean): RenderOptions {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- isTTY is undefined, not false, on a pipe
   return { utc, color: Boolean(stream.isTTY) && !('NO_COLOR' in process.env) };
 }
 
@@ -22,7 +23,7 @@ const localFormat = new Intl.DateTimeFormat(undefined, {
   timeZoneName: 'short',
 });
 
-export function formatTime(iso: string | null, { utc }: Pick<RenderOptions, 'utc'>): string {
+function formatTime(iso: string | null, { utc }: Pick<RenderOptions, 'utc'>): string {
   if (iso === null) return '-';
   return utc ? iso.replace('.000Z', 'Z') : localFormat.format(new Date(iso));
 }

@@ -7,7 +7,7 @@ describe('a request that arrives once shutdown began', () => {
   it("gets the contract's 503 body, as the OpenAPI document says, not Fastify's own", async () => {
     const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false' });
     // No request reaches the service: the shutdown answers first.
-    const app = await buildServer({ config, service: {} as BookingApi, pingDatabase: async () => {} });
+    const app = await buildServer({ config, service: {} as BookingApi, pingDatabase: () => Promise.resolve() });
     let answer: { status: number; connection: string | null; body: unknown } | undefined;
     // Runs after the app's own preClose hook, when the app knows it is closing but its listener
     // still accepts: the moment a late request meets.

@@ -46,7 +46,7 @@ function rateLimiter(app: FastifyInstance, config: ServerConfig): RateLimiter {
   return createRateLimiter(limits, app.log, redis);
 }
 
-export const BODY_LIMIT_BYTES = 16 * 1024;
+const BODY_LIMIT_BYTES = 16 * 1024;
 
 /** Builds the HTTP host with no globals, so tests can start as many as they like. */
 export async function buildServer({ config, service, pingDatabase }: ServerDeps): Promise<FastifyInstance> {

@@ -23,7 +23,7 @@ const HEADERS_BY_STATUS: Record<number, Record<string, unknown>> = {
   },
 };
 
-type Operation = { operationId?: string; security?: unknown[]; responses?: Record<string, unknown> };
+interface Operation { operationId?: string; security?: unknown[]; responses?: Record<string, unknown> }
 
 /**
  * The contract's error body, with `code` narrowed to the codes this status can carry here, so

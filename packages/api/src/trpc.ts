@@ -24,6 +24,7 @@ export interface Context {
  * meta we use, restated here (and checked against it in rest-meta.ts) so the router type,
  * which the SDK ships, does not depend on the adapter's types.
  */
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- only a type alias meets the adapter's index signature
 export type Meta = {
   openapi?: {
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

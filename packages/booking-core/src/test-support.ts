@@ -7,7 +7,7 @@ import { migrate, openDatabase, parseDatabaseUrl, readRoomsFile, seedRooms, type
 const ROOMS_FILE = fileURLToPath(new URL('../../../data/rooms.json', import.meta.url));
 
 /** A migrated database of the given driver with the repository's rooms, and a way to throw it away. */
-export async function freshDatabase(driver: TestDriver = 'sqlite'): Promise<{ db: Database; dispose(): Promise<void> }> {
+export async function freshDatabase(driver: TestDriver = 'sqlite'): Promise<{ db: Database; dispose: () => Promise<void> }> {
   const empty = await emptyDatabase(driver);
   const target = parseDatabaseUrl(empty.url, process.cwd());
   if (typeof target === 'string') throw new Error(target);

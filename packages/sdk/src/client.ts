@@ -52,6 +52,7 @@ async function attempt<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- only a type alias meets tRPC's index-signature context
 type OperationContext = {
   idempotencyKey?: string;
 };

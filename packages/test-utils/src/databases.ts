@@ -9,7 +9,7 @@ export * from './postgres.js';
  * An empty database of the given driver, as a DATABASE_URL: a SQLite file in a temporary
  * directory, or a new PostgreSQL database. `dispose` removes it, connections left open or not.
  */
-export async function emptyDatabase(driver: TestDriver): Promise<{ url: string; dispose(): Promise<void> }> {
+export async function emptyDatabase(driver: TestDriver): Promise<{ url: string; dispose: () => Promise<void> }> {
   if (driver === 'postgresql') {
     const created = await createPostgresDatabase();
     return { url: created.url, dispose: created.drop };

@@ -8,6 +8,7 @@ const CI_DEFAULT = 'postgres://postgres@127.0.0.1:5432/postgres';
  * machine runs one); elsewhere the PostgreSQL suites run only when TEST_POSTGRES_URL is set.
  */
 export function postgresAdminUrl(): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- an empty TEST_POSTGRES_URL means unset
   return process.env.TEST_POSTGRES_URL || (process.env.CI ? CI_DEFAULT : undefined);
 }
 
@@ -21,9 +22,14 @@ export function testDrivers(): TestDriver[] {
 export const POSTGRES_SKIP_NOTICE =
   `PostgreSQL suites skipped: set TEST_POSTGRES_URL=${CI_DEFAULT} (or any server you may create databases on) to run them.`;
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+function requiredAdminUrl(): string {
   const url = postgresAdminUrl();
   if (!url) throw new Error(POSTGRES_SKIP_NOTICE);
+  return url;
+}
+
+async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const url = requiredAdminUrl();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -34,10 +40,10 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
 }
 
 /** A uniquely named, empty database, and a way to drop it (even with connections left open). */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `escape_test_${randomBytes(6).toString('hex')}`;
   await withAdmin((client) => client.query(`create database ${name}`));
-  const url = new URL(postgresAdminUrl()!);
+  const url = new URL(requiredAdminUrl());
   url.pathname = `/${name}`;
   return {
     url: url.toString(),

@@ -64,8 +64,8 @@ export async function spawnServer(
     buffered = lines.pop() ?? '';
     logs.push(...lines);
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;

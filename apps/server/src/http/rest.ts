@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest, onRequestHookHandler, onSendHookHandler } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest, onRequestHookHandler, onSendAsyncHookHandler } from 'fastify';
 import type { TRPCError } from '@trpc/server';
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import type { ErrorBody } from '@escape-room/booking-core/contract';
@@ -29,6 +29,7 @@ const methodNotAllowed = (prefix: string): onRequestHookHandler => (request, rep
   const allowed: string[] = restMethodsAt(request.url.slice(prefix.length));
   if (allowed.length === 0 || allowed.includes(request.method)) return done();
   const code = 'METHOD_NOT_ALLOWED';
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- split() returns at least one element
   const path = request.url.split('?', 1)[0]!.slice(0, 200);
   reply
     .status(statusFor(code))
@@ -40,7 +41,7 @@ const methodNotAllowed = (prefix: string): onRequestHookHandler => (request, rep
  * The adapter sends tRPC's error shape with tRPC's code; REST callers get the contract's
  * body instead: `{ code, message, issues? }`, with the domain code the formatter put in `data`.
  */
-const contractErrorBody: onSendHookHandler = async (_request, reply, payload) => {
+const contractErrorBody: onSendAsyncHookHandler = async (_request, reply, payload) => {
   if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
   const { data } = JSON.parse(payload) as { data?: Partial<ErrorBody> };
   if (!data?.code) return payload;
@@ -60,6 +61,7 @@ export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = asyn
     router: appRouter,
     createContext: ({ req }: { req: FastifyRequest }) => makeContext(req),
     responseMeta: ({ paths, errors }: { paths?: readonly string[]; errors: TRPCError[] }) => {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- paths has exactly one element here
       const status = errors.length === 0 && paths?.length === 1 ? procedureMeta.get(paths[0]!)?.successStatus : undefined;
       return status ? { status } : { headers: retryAfterHeader(errors) };
     },

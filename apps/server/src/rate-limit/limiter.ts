@@ -9,7 +9,7 @@ export interface RateLimits {
   holdsPerMinute: number;
 }
 
-export type Verdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+type Verdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
   /** Spends one unit of `budget` for `client`. */

@@ -22,7 +22,7 @@ const FORBIDDEN_IN_LINE = /[\p{Cc}\p{Cs}\p{Noncharacter_Code_Point}\u2028\u2029]
 const FORBIDDEN_IN_TEXT = /(?![\t\n]|\r\n)[\p{Cc}\p{Cs}\p{Noncharacter_Code_Point}]/u;
 
 function codePoint(char: string): string {
-  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 interface TextLimits {

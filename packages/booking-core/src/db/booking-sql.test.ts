@@ -85,7 +85,7 @@ describe.each(testDrivers())('the booking rule on %s', (driver) => {
       const changed = await sql().transaction(async (tx) => {
         const count = await tx.run({ ...bookingSql.expireLapsed(now), text: `${bookingSql.expireLapsed(now).text} and id = ?`, params: [...bookingSql.expireLapsed(now).params, id] });
         throw Object.assign(new Error('roll back'), { count });
-      }).catch((error: { count?: number }) => error.count);
+      }).catch((error: unknown) => (error as { count?: number }).count);
       expect(changed).toBe(lapsed ? 1 : 0);
     });
   });

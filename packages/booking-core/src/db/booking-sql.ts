@@ -148,9 +148,18 @@ export function listBookings(filter: BookingFilter, now: number): Statement {
     where.push(READS_AS[filter.status]);
     params.push(readsAsParam(filter.status, now));
   }
-  if (filter.roomId !== undefined) where.push('room_id = ?'), params.push(filter.roomId);
-  if (filter.from !== undefined) where.push('end_at > ?'), params.push(filter.from);
-  if (filter.to !== undefined) where.push('start_at < ?'), params.push(filter.to);
+  if (filter.roomId !== undefined) {
+    where.push('room_id = ?');
+    params.push(filter.roomId);
+  }
+  if (filter.from !== undefined) {
+    where.push('end_at > ?');
+    params.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    where.push('start_at < ?');
+    params.push(filter.to);
+  }
   if (filter.after) {
     where.push('(start_at > ? or (start_at = ? and id > ?))');
     params.push(filter.after.startAt, filter.after.startAt, filter.after.id);

@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
  * inconsistent. `full`: every commit is flushed to the disk before it is acknowledged.
  */
 export const SQLITE_SYNCHRONOUS_MODES = ['normal', 'full'] as const;
-export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_MODES)[number];
+type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_MODES)[number];
 
 export interface SqliteTarget {
   driver: 'sqlite';
@@ -25,7 +25,7 @@ export interface PostgresTarget {
 export type DatabaseTarget = SqliteTarget | PostgresTarget;
 
 /** The URL with its password masked, for logs and messages. */
-export function redactDatabaseUrl(url: string): string {
+function redactDatabaseUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }
 

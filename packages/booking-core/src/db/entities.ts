@@ -111,7 +111,7 @@ export type AdminKey = InferEntity<typeof AdminKey>;
  * The longest booking ever stored (one row), kept by triggers; overlap probes look back by it.
  * Only the database writes it (see the booking_extent migrations).
  */
-export const BookingExtent = defineEntity({
+const BookingExtent = defineEntity({
   name: 'BookingExtent',
   tableName: 'booking_extent',
   properties: {
@@ -120,6 +120,5 @@ export const BookingExtent = defineEntity({
   },
   checks: [{ name: 'booking_extent_id_check', expression: 'id = 1' }],
 });
-export type BookingExtent = InferEntity<typeof BookingExtent>;
 
 export const entities = [Room, Guest, Booking, IdempotencyKey, AdminKey, BookingExtent];

@@ -16,6 +16,7 @@ const MIGRATION_LOCK = 0x657363617065; // "escape"
 export async function migrate(db: Database): Promise<string[]> {
   const run = async () => (await db.migrator.up()).map((m) => m.name);
   if (driverOf(db) !== 'postgresql') return run();
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the ORM built it for this driver (driverOf)
   const pool = await (db.em.getConnection() as PostgreSqlConnection).getNativeClient();
   const lockHolder = await pool.connect();
   try {

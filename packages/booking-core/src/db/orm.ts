@@ -25,7 +25,7 @@ export const SQLITE_BUSY_TIMEOUT_MS = 20;
  * SqliteSynchronous), whatever the binding was built with. The page cache is 8 MiB: the overlap
  * indexes' hot pages fit, and the server stays inside its memory budget at a million bookings.
  */
-export const sqlitePragmas = (target: Pick<SqliteTarget, 'synchronous'>) => ({
+const sqlitePragmas = (target: Pick<SqliteTarget, 'synchronous'>) => ({
   journal_mode: 'wal',
   busy_timeout: String(SQLITE_BUSY_TIMEOUT_MS),
   foreign_keys: 'on',

@@ -4,7 +4,7 @@ import type { Statement } from './sql.js';
 
 /** The columns of a room on the wire, as the hot paths read them. */
 export const ROOM_COLUMNS = 'id, name, description, price_cents';
-export type RoomRow = { id: number; name: string; description: string; price_cents: number };
+export interface RoomRow { id: number; name: string; description: string; price_cents: number }
 
 const OPEN_ROOMS = `select ${ROOM_COLUMNS} from room where archived_at is null order by id`;
 const BY_ID = `select ${ROOM_COLUMNS} from room where id = ?`;

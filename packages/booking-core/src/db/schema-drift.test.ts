@@ -34,6 +34,7 @@ describe('entities and migrations on SQLite', () => {
   it('have every column of every table, nullable exactly where the entities say', async () => {
     for (const meta of entities()) {
       const columns = await all<{ name: string; notnull: number; pk: number }>(`pragma table_info(${meta.tableName})`);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- typed string[], but a collection property has none
       const declared = meta.props.flatMap((prop) => (prop.fieldNames ?? []).map((name) => ({ name, nullable: Boolean(prop.nullable) })));
       expect(
         columns.map((c) => ({ name: c.name, nullable: c.notnull === 0 && c.pk === 0 })).sort((a, b) => a.name.localeCompare(b.name)),
@@ -47,6 +48,7 @@ describe('entities and migrations on SQLite', () => {
     const named = new Map<string, { table: string; columns: string[] }>();
     for (const meta of entities()) {
       const columnsOf = (properties: unknown) =>
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- MikroORM's mapped `properties` type confuses the rule; the key is a property name
         [properties ?? []].flat().flatMap((name) => meta.properties[name as keyof typeof meta.properties]!.fieldNames);
       for (const index of kind === 'index' ? meta.indexes : meta.uniques) named.set(index.name!, { table: meta.tableName, columns: columnsOf(index.properties) });
       for (const prop of meta.props) {

@@ -17,7 +17,7 @@ export interface Statement {
 }
 
 /** Hand-written SQL. */
-export interface Sql {
+interface Sql {
   /** The rows a query returns. */
   all<Row>(statement: Statement): Promise<Row[]>;
   /** Runs a statement; resolves with the number of rows it changed. */
@@ -126,6 +126,7 @@ function createRunner<Connection extends object>(
  * transaction here never interleaves with another request's statements.
  */
 function sqliteLease(db: Database): Lease<SqliteConnection> {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the ORM built it for this driver (driverOf)
   const connection = db.em.getConnection() as OrmSqliteConnection;
   const client = db.em.getConnection().getClient();
   return async (work) => {
@@ -136,6 +137,7 @@ function sqliteLease(db: Database): Lease<SqliteConnection> {
 
 /** PostgreSQL: a client of the ORM's own pg pool. */
 function pgLease(db: Database): Lease<PgConnection> {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the ORM built it for this driver (driverOf)
   const connection = db.em.getConnection() as OrmPgConnection;
   return async (work) => {
     const client = await (await connection.getNativeClient()).connect();

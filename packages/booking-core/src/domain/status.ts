@@ -16,7 +16,7 @@ export interface BookingState {
  * A hold is live while now < expires_at: at the exact instant of expiry it has lapsed. Its SQL
  * form is in db/booking-sql.ts; booking-sql.test.ts proves the two agree.
  */
-export function isHoldLive(expiresAt: number | null | undefined, now: number): boolean {
+function isHoldLive(expiresAt: number | null | undefined, now: number): boolean {
   return expiresAt != null && now < expiresAt;
 }
 

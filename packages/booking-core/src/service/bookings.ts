@@ -56,6 +56,7 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
 
       const [changed] = await sql.all<{ id: number }>({ text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] });
       const [guest] = changed ? [changed] : await sql.all<{ id: number }>({ text: GUEST_BY_KEY, params: [emailKey] });
+      if (!guest) throw new Error('the guest upserted in this transaction is missing');
       const booking = {
         id: newBookingId(),
         status: 'pending' as const,
@@ -64,7 +65,7 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
         createdAt: now,
         expiresAt: holdExpiry(policy, now),
       };
-      await sql.run(bookingSql.insertBooking({ ...booking, roomId, guestId: guest!.id }));
+      await sql.run(bookingSql.insertBooking({ ...booking, roomId, guestId: guest.id }));
       return toBookingDto({ ...booking, room: roomView(room), guest: { name, email } }, now);
     });
   } catch (error) {

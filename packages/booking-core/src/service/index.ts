@@ -6,7 +6,7 @@ import { cancelBooking, cancelByVenue, confirmHold, extendHold, getBooking, plac
 import { sweep } from './sweeper.js';
 import { listBookings } from './booking-list.js';
 
-export type { BookingApi, HoldOptions, SweepResult } from './api.js';
+export type { BookingApi } from './api.js';
 export type { ServiceDeps } from './deps.js';
 
 /** The use cases of the booking platform, bound to their dependencies. */

@@ -11,7 +11,7 @@ const RETRY_BUDGET_MS = 5_000;
 const MAX_BACKOFF_MS = 100;
 
 /** Whether a write failed only because another transaction was in the way, leaving nothing behind. */
-export function isTransient(error: unknown): boolean {
+function isTransient(error: unknown): boolean {
   if (error instanceof LockWaitTimeoutException || error instanceof DeadlockException) return true;
   if (!(error instanceof Error)) return false;
   // The ORM's wrapped exceptions carry sqlState; raw pg and better-sqlite3 errors carry code.
