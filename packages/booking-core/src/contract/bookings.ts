@@ -59,10 +59,11 @@ export const BookingSchema = z
     id: z.string().meta({ example: 'bk_3q2Zr9sX1vYkP0aLm4Tn8w' }),
     room_id: z.number().int().positive().meta({ example: 2 }),
     status: BookingStatusSchema,
-    start_date: InstantOutput,
-    end_date: InstantOutput,
-    created_at: InstantOutput,
-    expires_at: InstantOutput.nullable().meta({ description: 'When a pending hold lapses; null otherwise' }),
+    // The example tells one consistent story: held the day before, for the documented slot.
+    start_date: InstantOutput.meta({ example: '2030-01-31T18:00:00.000Z' }),
+    end_date: InstantOutput.meta({ example: '2030-01-31T19:00:00.000Z' }),
+    created_at: InstantOutput.meta({ example: '2030-01-30T09:00:00.000Z' }),
+    expires_at: InstantOutput.nullable().meta({ description: 'When a pending hold lapses; null otherwise', example: '2030-01-30T09:05:00.000Z' }),
     guest: GuestSchema,
     room: RoomSchema,
   })
