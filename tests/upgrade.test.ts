@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvailabilityInput, HoldInput } from '@escape-room/booking-core/contract';
-import { migrate, openDatabase, parseDatabaseUrl, type Database } from '@escape-room/booking-core/db';
+import { databaseTarget, migrate, openDatabase, type Database } from '@escape-room/booking-core/db';
 import { BookingError, ManualClock } from '@escape-room/booking-core/domain';
 import { createBookingService, type BookingApi } from '@escape-room/booking-core/service';
 import { createPostgresDatabase, testDrivers, type TestDriver } from '@escape-room/test-utils';
@@ -64,9 +64,7 @@ describe.each(testDrivers())('a %s database made by release 0.1.0', (driver) => 
   beforeAll(async () => {
     fixture = await restoreFixture(driver);
     m = fixture.manifest;
-    const target = parseDatabaseUrl(fixture.url, process.cwd());
-    if (typeof target === 'string') throw new Error(target);
-    db = await openDatabase(target);
+    db = await openDatabase(databaseTarget(fixture.url));
     applied = await migrate(db);
     // A minute after the fixture was made: its live hold (24 hours long) is still live.
     const clock = new ManualClock(Date.parse(m.made_at) + 60_000);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { bookingSql, parseDatabaseUrl, openDatabase } from '@escape-room/booking-core/db';
+import { bookingSql, databaseTarget, openDatabase } from '@escape-room/booking-core/db';
 import type { TestDriver } from '@escape-room/test-utils';
 import { spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
@@ -43,9 +43,7 @@ interface Options {
 
 /** EXPLAIN of the very query the service runs for availability, at the middle of the history. */
 async function availabilityPlan(seeded: SeededDatabase, driver: TestDriver): Promise<string> {
-  const target = parseDatabaseUrl(seeded.url, process.cwd());
-  if (typeof target === 'string') throw new Error(target);
-  const db = await openDatabase(target);
+  const db = await openDatabase(databaseTarget(seeded.url));
   try {
     const middle = Math.floor((seeded.from + seeded.to) / 2);
     const { text, params } = bookingSql.availableRooms({ start: middle, end: middle + 3_600_000 }, Date.now());

@@ -1,5 +1,5 @@
 import { emptyDatabase, type TestDriver } from '@escape-room/test-utils';
-import { migrate, openDatabase, parseDatabaseUrl } from '@escape-room/booking-core/db';
+import { databaseTarget, migrate, openDatabase } from '@escape-room/booking-core/db';
 
 const HOUR = 3_600_000;
 /** Every seeded booking starts on a 2-hour grid and lasts 90 minutes: no overlaps by construction. */
@@ -23,9 +23,7 @@ export interface SeededDatabase {
  */
 export async function seedDatabase(driver: TestDriver, rooms: number, bookings: number): Promise<SeededDatabase> {
   const empty = await emptyDatabase(driver);
-  const target = parseDatabaseUrl(empty.url, process.cwd());
-  if (typeof target === 'string') throw new Error(target);
-  const db = await openDatabase(target);
+  const db = await openDatabase(databaseTarget(empty.url));
   try {
     await migrate(db);
     const conn = db.em.fork().getConnection();

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { emptyDatabase, type TestDriver } from '@escape-room/test-utils/databases';
-import { migrate, openDatabase, parseDatabaseUrl, readRoomsFile, seedRooms, type Database } from './db/index.js';
+import { databaseTarget, migrate, openDatabase, readRoomsFile, seedRooms, type Database } from './db/index.js';
 
 // For this package's own tests only (excluded from the build, never exported).
 
@@ -9,9 +9,7 @@ const ROOMS_FILE = fileURLToPath(new URL('../../../data/rooms.json', import.meta
 /** A migrated database of the given driver with the repository's rooms, and a way to throw it away. */
 export async function freshDatabase(driver: TestDriver = 'sqlite'): Promise<{ db: Database; dispose: () => Promise<void> }> {
   const empty = await emptyDatabase(driver);
-  const target = parseDatabaseUrl(empty.url, process.cwd());
-  if (typeof target === 'string') throw new Error(target);
-  const db = await openDatabase(target);
+  const db = await openDatabase(databaseTarget(empty.url));
   await migrate(db);
   await seedRooms(db, await readRoomsFile(ROOMS_FILE));
   return {

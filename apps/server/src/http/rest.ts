@@ -21,38 +21,44 @@ const bodylessIsJson: onRequestHookHandler = (request, _reply, done) => {
 };
 
 /**
- * A path some operation serves, called with a method none answers there, is 405 with the
- * methods that do (RFC 9110), where the adapter would say 404. HEAD is left to the adapter.
+ * A path some operation serves, called with a method none answers there, is 405 with the methods
+ * that do (RFC 9110), where the adapter says 404. Decided only once the adapter found no
+ * operation, so answered requests never pay for the path matching. HEAD is left to the adapter.
  */
-const methodNotAllowed = (prefix: string): onRequestHookHandler => (request, reply, done) => {
-  if (request.method === 'HEAD') return done();
-  const allowed: string[] = restMethodsAt(request.url.slice(prefix.length));
-  if (allowed.length === 0 || allowed.includes(request.method)) return done();
-  const code = 'METHOD_NOT_ALLOWED';
+function methodNotAllowed(method: string, url: string): { allow: string; body: ErrorBody } | undefined {
+  if (method === 'HEAD') return undefined;
+  const allowed: string[] = restMethodsAt(url);
+  if (allowed.length === 0 || allowed.includes(method)) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- split() returns at least one element
-  const path = request.url.split('?', 1)[0]!.slice(0, 200);
-  reply
-    .status(statusFor(code))
-    .header('allow', allowed.join(', '))
-    .send(errorBody(code, `${request.method} is not served at ${path}; it answers ${allowed.join(', ')}`));
-};
+  const path = url.split('?', 1)[0]!.slice(0, 200);
+  const allow = allowed.join(', ');
+  return { allow, body: errorBody('METHOD_NOT_ALLOWED', `${method} is not served at ${path}; it answers ${allow}`) };
+}
 
 /**
  * The adapter sends tRPC's error shape with tRPC's code; REST callers get the contract's
  * body instead: `{ code, message, issues? }`, with the domain code the formatter put in `data`.
  */
-const contractErrorBody: onSendAsyncHookHandler = async (_request, reply, payload) => {
-  if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
-  const { data } = JSON.parse(payload) as { data?: Partial<ErrorBody> };
-  if (!data?.code) return payload;
-  return JSON.stringify(errorBody(data.code, data.message ?? '', data.issues));
-};
+const contractErrorBody =
+  (prefix: string): onSendAsyncHookHandler =>
+  async (request, reply, payload) => {
+    if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
+    const { data } = JSON.parse(payload) as { data?: Partial<ErrorBody> };
+    if (!data?.code) return payload;
+    // By now the adapter has rewritten the request's URL without the prefix (it does so to route).
+    const url = request.url.startsWith(`${prefix}/`) ? request.url.slice(prefix.length) : request.url;
+    const wrongMethod = data.code === 'NOT_FOUND' ? methodNotAllowed(request.method, url) : undefined;
+    if (wrongMethod) {
+      void reply.status(statusFor(wrongMethod.body.code)).header('allow', wrongMethod.allow);
+      return JSON.stringify(wrongMethod.body);
+    }
+    return JSON.stringify(errorBody(data.code, data.message ?? '', data.issues));
+  };
 
 export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = async (app, { makeContext }) => {
   useContractJsonParser(app);
-  app.addHook('onRequest', methodNotAllowed(app.prefix));
   app.addHook('onRequest', bodylessIsJson);
-  app.addHook('onSend', contractErrorBody);
+  app.addHook('onSend', contractErrorBody(app.prefix));
 
   const document = buildOpenApiDocument();
   app.get('/openapi.json', async () => document);

@@ -41,11 +41,10 @@ const readsAsParam = (status: BookingStatus, now: number): SqlValue => (status =
 // ---- expiry: the sweeper and the hold persist lapses with the same statement -----------------
 
 const EXPIRE = `update booking set status = 'expired', expires_at = null, updated_at = ? where ${LAPSED_HOLD}`;
-const EXPIRE_ALL = EXPIRE;
 const EXPIRE_OVERLAPPING = `${EXPIRE} and room_id = ? and ${OVERLAPPING}`;
 
 /** Persists `expired` on every lapsed hold. */
-export const expireLapsed = (now: number): Statement => ({ text: EXPIRE_ALL, params: [now, now] });
+export const expireLapsed = (now: number): Statement => ({ text: EXPIRE, params: [now, now] });
 
 /**
  * Persists `expired` on the room's lapsed holds overlapping the slot: the PostgreSQL guard
@@ -189,5 +188,5 @@ export const updateIfUnchanged = (
 
 // ---- for the table-driven test of the rule --------------------------------------------------------
 
-/** The predicates themselves, each with its one `?` for now: the test runs them against stored rows. */
-export const predicates = { live: LIVE_HOLD, lapsed: LAPSED_HOLD, blocking: BLOCKING, readsAs: READS_AS, readsAsParam };
+/** The predicates themselves, each with its one `?`: the test runs them against stored rows. */
+export const predicates = { blocking: BLOCKING, readsAs: READS_AS, readsAsParam };

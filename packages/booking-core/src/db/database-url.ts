@@ -52,3 +52,10 @@ export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget |
   }
   return `unsupported database URL "${redactDatabaseUrl(url)}": expected sqlite:PATH or postgres://…`;
 }
+
+/** The same for callers with no variable to name in the message (tests, the benchmark): throws it instead. */
+export function databaseTarget(url: string, baseDir = process.cwd()): DatabaseTarget {
+  const target = parseDatabaseUrl(url, baseDir);
+  if (typeof target === 'string') throw new Error(target);
+  return target;
+}

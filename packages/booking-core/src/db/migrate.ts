@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { toCents } from '../contract/money.js';
-import { driverOf, type Database } from './orm.js';
+import { driverOf, nativePgPool, type Database } from './orm.js';
 import { Room } from './entities.js';
 
 // Any constant will do, as long as every instance uses the same one.
@@ -16,9 +15,7 @@ const MIGRATION_LOCK = 0x657363617065; // "escape"
 export async function migrate(db: Database): Promise<string[]> {
   const run = async () => (await db.migrator.up()).map((m) => m.name);
   if (driverOf(db) !== 'postgresql') return run();
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the ORM built it for this driver (driverOf)
-  const pool = await (db.em.getConnection() as PostgreSqlConnection).getNativeClient();
-  const lockHolder = await pool.connect();
+  const lockHolder = await (await nativePgPool(db)).connect();
   try {
     await lockHolder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     return await run();

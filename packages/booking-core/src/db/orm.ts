@@ -1,8 +1,8 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PostgreSqlDriver, type PostgreSqlConnection } from '@mikro-orm/postgresql';
 import type { AbstractSqlDriver } from '@mikro-orm/sql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
+import { SqliteDriver, type SqliteConnection } from '@mikro-orm/sqlite';
 import { CompiledQuery, type DatabaseConnection } from 'kysely';
 import { entities } from './entities.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
@@ -70,4 +70,19 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 export function driverOf(db: Database): DatabaseTarget['driver'] {
   return db.config.getDriver() instanceof PostgreSqlDriver ? 'postgresql' : 'sqlite';
+}
+
+// The drivers' own clients under the ORM, for the hot paths and the migration lock: one cast
+// each, safe because the ORM was built for that driver (driverOf).
+
+/** SQLite: the ORM's one better-sqlite3 database. Use it only under the ORM's connection lock. */
+export function nativeSqlite(db: Database): ReturnType<SqliteConnection['getNativeClient']> {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the ORM built it for this driver
+  return (db.em.getConnection() as SqliteConnection).getNativeClient();
+}
+
+/** PostgreSQL: the ORM's pg pool. */
+export function nativePgPool(db: Database): ReturnType<PostgreSqlConnection['getNativeClient']> {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the ORM built it for this driver
+  return (db.em.getConnection() as PostgreSqlConnection).getNativeClient();
 }

@@ -5,6 +5,8 @@ import type { Statement } from './sql.js';
 /** The columns of a room on the wire, as the hot paths read them. */
 export const ROOM_COLUMNS = 'id, name, description, price_cents';
 export interface RoomRow { id: number; name: string; description: string; price_cents: number }
+/** What `roomForHold` reads: the room, and whether it is archived. */
+export interface HoldRoomRow extends RoomRow { archived_at: unknown }
 
 const OPEN_ROOMS = `select ${ROOM_COLUMNS} from room where archived_at is null order by id`;
 const BY_ID = `select ${ROOM_COLUMNS} from room where id = ?`;

@@ -1,8 +1,6 @@
 import type Sqlite from 'better-sqlite3';
 import type pg from 'pg';
-import type { PostgreSqlConnection as OrmPgConnection } from '@mikro-orm/postgresql';
-import type { SqliteConnection as OrmSqliteConnection } from '@mikro-orm/sqlite';
-import { driverOf, type Database } from './orm.js';
+import { driverOf, nativePgPool, nativeSqlite, type Database } from './orm.js';
 
 // The raw connections under the ORM: better-sqlite3's database, pg's clients.
 type SqliteConnection = Sqlite.Database;
@@ -126,21 +124,19 @@ function createRunner<Connection extends object>(
  * transaction here never interleaves with another request's statements.
  */
 function sqliteLease(db: Database): Lease<SqliteConnection> {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the ORM built it for this driver (driverOf)
-  const connection = db.em.getConnection() as OrmSqliteConnection;
   const client = db.em.getConnection().getClient();
+  let native: Promise<SqliteConnection> | undefined;
   return async (work) => {
-    const native = await connection.getNativeClient();
-    return client.connection().execute(() => work(native));
+    const connection = await (native ??= nativeSqlite(db));
+    return client.connection().execute(() => work(connection));
   };
 }
 
 /** PostgreSQL: a client of the ORM's own pg pool. */
 function pgLease(db: Database): Lease<PgConnection> {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the ORM built it for this driver (driverOf)
-  const connection = db.em.getConnection() as OrmPgConnection;
+  let pool: ReturnType<typeof nativePgPool> | undefined;
   return async (work) => {
-    const client = await (await connection.getNativeClient()).connect();
+    const client = await (await (pool ??= nativePgPool(db))).connect();
     try {
       return await work(client);
     } finally {

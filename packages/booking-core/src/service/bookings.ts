@@ -5,7 +5,7 @@ import { transitions, type BookingState } from '../domain/status.js';
 import * as bookingSql from '../db/booking-sql.js';
 import type { BookingRow } from '../db/booking-sql.js';
 import * as roomSql from '../db/room-sql.js';
-import type { RoomRow } from '../db/room-sql.js';
+import type { HoldRoomRow } from '../db/room-sql.js';
 import { sqlRunner } from '../db/sql.js';
 import type { HoldOptions } from './api.js';
 import type { ServiceDeps } from './deps.js';
@@ -16,8 +16,6 @@ import { roomNotFound } from './rooms.js';
 import { inSqlTransaction } from './transaction.js';
 
 const slotTaken = () => new BookingError('SLOT_UNAVAILABLE', 'The room is already booked or held for part of that time');
-
-type HoldRoomRow = RoomRow & { archived_at: unknown };
 
 // The hold's own statements on guest: constant texts, prepared once per connection.
 // One guest record per address, whatever its case; the latest name and spelling win. An
