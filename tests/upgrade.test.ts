@@ -68,7 +68,7 @@ describe.each(testDrivers())('a %s database made by release 0.1.0', (driver) => 
     applied = await migrate(db);
     // A minute after the fixture was made: its live hold (24 hours long) is still live.
     const clock = new ManualClock(Date.parse(m.made_at) + 60_000);
-    service = createBookingService({ db, clock, policy: { holdMs: 300_000, maxHoldMs: 900_000 } });
+    service = createBookingService({ db, clock, policy: { holdMs: 300_000, maxHoldMs: 900_000, maxLiveHoldsPerGuest: 2 } });
   });
   afterAll(async () => {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- still undefined if beforeAll failed

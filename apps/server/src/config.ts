@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SQLITE_SYNCHRONOUS_MODES, parseDatabaseUrl, type DatabaseTarget } from '@escape-room/booking-core/db';
+import { DEFAULT_MAX_LIVE_HOLDS_PER_GUEST } from '@escape-room/booking-core/domain';
 
 /** The repository root: data/ lives there whether we run from src (tsx) or dist (node). */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -30,6 +31,7 @@ function envSchema(baseDir: string) {
         }),
       BOOKING_HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(5),
       BOOKING_HOLD_MAX_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+      MAX_LIVE_HOLDS_PER_GUEST: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_LIVE_HOLDS_PER_GUEST),
       SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
       ADMIN_API_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
       LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -44,6 +46,7 @@ function envSchema(baseDir: string) {
         .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
         .pipe(z.array(z.url({ message: 'expected comma-separated origins such as https://shop.example.com' }))),
       ROOMS_FILE: z.string().default(`${REPO_ROOT}data/rooms.json`),
+      VENUE_FILE: z.string().default(`${REPO_ROOT}data/venue.json`),
       SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default('normal'),
     })
     .transform((env) => {

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const service = createBookingService({
     db,
     clock: systemClock,
-    policy: holdPolicyFromMinutes(config.BOOKING_HOLD_MINUTES, config.BOOKING_HOLD_MAX_MINUTES),
+    policy: holdPolicyFromMinutes(config.BOOKING_HOLD_MINUTES, config.BOOKING_HOLD_MAX_MINUTES, config.MAX_LIVE_HOLDS_PER_GUEST),
   });
   const app = await buildServer({ config, service, pingDatabase: () => pingDatabase(db) });
   app.log.info({ appliedMigrations, seededRooms, database: config.DATABASE_URL.driver }, 'database ready');

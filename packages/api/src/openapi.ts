@@ -3,14 +3,10 @@ import { ERROR_STATUS, ErrorBodySchema, type ErrorCode } from '@escape-room/book
 import type { Meta } from './trpc.js';
 import { procedureMeta } from './procedure-meta.js';
 import { appRouter } from './root.js';
+import { TAGS } from './rest-meta.js';
 
 export const REST_PREFIX = '/api/v1';
 
-const TAGS = [
-  { name: 'Rooms', description: 'The rooms of the venue and which of them are free when.' },
-  { name: 'Bookings', description: 'Hold a slot, then confirm, extend, release or cancel it. The booking id is the only credential.' },
-  { name: 'Admin', description: 'The venue staff: every booking, rooms and API keys. Needs `Authorization: Bearer <admin API key>`.' },
-];
 
 /** What a status always carries besides its body: a 429 says when the budget has room again. */
 const HEADERS_BY_STATUS: Record<number, Record<string, unknown>> = {
@@ -77,7 +73,7 @@ export function buildOpenApiDocument() {
     tags: TAGS.map((tag) => tag.name),
     defs: { Error: ErrorBodySchema },
   });
-  document.tags = TAGS;
+  document.tags = [...TAGS];
   const metaByOperationId = new Map([...procedureMeta].map(([path, meta]) => [path.replace(/\./g, '-'), meta]));
   for (const item of Object.values(document.paths ?? {})) {
     for (const operation of Object.values(item as Record<string, Operation>)) {

@@ -24,10 +24,20 @@ const GENERIC_ERRORS = {
   admin: ['UNAUTHORIZED', 'FORBIDDEN'],
 } as const satisfies Record<string, readonly ErrorCode[]>;
 
+/** The document's sections, in order: every operation names one. */
+export const TAGS = [
+  { name: 'Venue', description: "The venue's settings: time zone, currency and booking policies." },
+  { name: 'Sessions', description: 'Fixed games from the rooms’ schedules, with their prices and whether they can be held.' },
+  { name: 'Rooms', description: 'The rooms of the venue, their schedules, and which of them are free when.' },
+  { name: 'Bookings', description: 'Hold a slot, then confirm, extend, release or cancel it. The booking id is the only credential.' },
+  { name: 'Admin', description: 'The venue staff: settings, every booking, rooms, schedules and API keys. Needs `Authorization: Bearer <admin API key>`.' },
+] as const;
+type Tag = (typeof TAGS)[number]['name'];
+
 interface RestOptions {
   summary: string;
   description?: string;
-  tag: 'Rooms' | 'Bookings' | 'Admin';
+  tag: Tag;
   /** The domain's error codes this operation may answer (the generic ones are added here). */
   errors?: ErrorCode[];
   admin?: boolean;

@@ -3,9 +3,12 @@ import { router } from './trpc.js';
 import { adminRouter } from './routers/admin.js';
 import { bookingsRouter } from './routers/bookings.js';
 import { roomsRouter } from './routers/rooms.js';
+import { sessionsRouter, venueRouter } from './routers/venue.js';
 
 /** The whole API. tRPC serves it at /trpc; REST and the OpenAPI document come from its meta. */
 export const appRouter = router({
+  venue: venueRouter,
+  sessions: sessionsRouter,
   rooms: roomsRouter,
   bookings: bookingsRouter,
   admin: adminRouter,

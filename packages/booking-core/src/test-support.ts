@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { emptyDatabase, type TestDriver } from '@escape-room/test-utils/databases';
-import { databaseTarget, migrate, openDatabase, readRoomsFile, seedRooms, type Database } from './db/index.js';
+import { databaseTarget, migrate, openDatabase, type Database } from './db/index.js';
+import { readRoomsFile, seedDatabase } from './service/seed.js';
 
 // For this package's own tests only (excluded from the build, never exported).
 
@@ -11,7 +12,7 @@ export async function freshDatabase(driver: TestDriver = 'sqlite'): Promise<{ db
   const empty = await emptyDatabase(driver);
   const db = await openDatabase(databaseTarget(empty.url));
   await migrate(db);
-  await seedRooms(db, await readRoomsFile(ROOMS_FILE));
+  await seedDatabase(db, { rooms: await readRoomsFile(ROOMS_FILE) }, Date.now());
   return {
     db,
     async dispose() {

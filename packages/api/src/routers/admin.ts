@@ -12,7 +12,12 @@ import {
   CreatedAdminKeyOutput,
   ListBookingsInput,
   ListBookingsOutput,
+  ScheduleOutput,
+  ScheduleRoomRef,
+  SetScheduleInput,
   UpdateRoomInput,
+  UpdateVenueInput,
+  VenueOutput,
 } from '@escape-room/booking-core/contract';
 import { z } from 'zod';
 import { adminProcedure, router } from '../trpc.js';
@@ -47,6 +52,21 @@ export const adminRouter = router({
     .output(BookingOutput)
     .mutation(async ({ ctx, input }) => ({ booking: await ctx.service.cancelByVenue(input.booking_id) })),
 
+  venue: router({
+    update: adminProcedure
+      .meta(
+        rest('PATCH', '/admin/venue', {
+          ...admin,
+          summary: "Change the venue's settings",
+          description:
+            'Any of the fields. Bookings keep the price and currency they were held with. A currency with fewer decimals is refused while a room has a price it cannot express.',
+        }),
+      )
+      .input(UpdateVenueInput)
+      .output(VenueOutput)
+      .mutation(async ({ ctx, input }) => ({ venue: await ctx.service.updateVenue(input) })),
+  }),
+
   rooms: router({
     list: adminProcedure
       .meta(rest('GET', '/admin/rooms', { ...admin, summary: 'List every room, archived ones included' }))
@@ -61,7 +81,14 @@ export const adminRouter = router({
       .mutation(async ({ ctx, input }) => ({ room: await ctx.service.createRoom(input) })),
 
     update: adminProcedure
-      .meta(rest('PATCH', '/admin/rooms/{room_id}', { ...admin, summary: 'Change a room', errors: ['ROOM_NOT_FOUND'] }))
+      .meta(
+        rest('PATCH', '/admin/rooms/{room_id}', {
+          ...admin,
+          summary: 'Change a room',
+          description: 'Held and confirmed bookings keep the price, party and reset they were held with.',
+          errors: ['ROOM_NOT_FOUND'],
+        }),
+      )
       .input(UpdateRoomInput)
       .output(AdminRoomOutput)
       .mutation(async ({ ctx, input }) => ({ room: await ctx.service.updateRoom(input) })),
@@ -78,6 +105,33 @@ export const adminRouter = router({
       .input(AdminRoomRef)
       .output(AdminRoomOutput)
       .mutation(async ({ ctx, input }) => ({ room: await ctx.service.archiveRoom(input.room_id) })),
+
+    setSchedule: adminProcedure
+      .meta(
+        rest('PUT', '/admin/rooms/{room_id}/schedule', {
+          ...admin,
+          summary: "Set a room's schedule",
+          description:
+            'The room then sells these sessions only. Games (with the room\'s reset) must not run into each other: a 400 names the day. Existing bookings keep their times and prices.',
+          errors: ['ROOM_NOT_FOUND'],
+        }),
+      )
+      .input(SetScheduleInput)
+      .output(ScheduleOutput)
+      .mutation(async ({ ctx, input: { room_id, ...schedule } }) => ({ schedule: await ctx.service.setSchedule(room_id, schedule) })),
+
+    clearSchedule: adminProcedure
+      .meta(
+        rest('DELETE', '/admin/rooms/{room_id}/schedule', {
+          ...admin,
+          summary: "Clear a room's schedule",
+          description: 'The room takes any free range again. Existing bookings stay.',
+          errors: ['ROOM_NOT_FOUND'],
+        }),
+      )
+      .input(ScheduleRoomRef)
+      .output(ScheduleOutput)
+      .mutation(async ({ ctx, input }) => ({ schedule: await ctx.service.setSchedule(input.room_id, null) })),
   }),
 
   keys: router({

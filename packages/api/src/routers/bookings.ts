@@ -21,8 +21,23 @@ export const bookingsRouter = router({
         tag: 'Bookings',
         summary: 'Hold a room slot',
         description:
-          'Creates a pending booking that keeps the slot for the hold length (5 minutes by default). Confirm or release it before `expires_at`.',
-        errors: ['ROOM_NOT_FOUND', 'ROOM_ARCHIVED', 'SLOT_UNAVAILABLE', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'],
+          'Creates a pending booking that keeps the slot (and the room\'s reset after it) for the hold length (5 minutes by default). ' +
+          'Confirm or release it before `expires_at`. A scheduled room takes exactly its sessions. The price is locked now. ' +
+          'A guest (by email) holds a few slots at most at once; `replaces` swaps one of them for this one in one step.',
+        errors: [
+          'ROOM_NOT_FOUND',
+          'BOOKING_NOT_FOUND',
+          'ROOM_ARCHIVED',
+          'SLOT_UNAVAILABLE',
+          'INVALID_STATE',
+          'TOO_MANY_HOLDS',
+          'PARTY_SIZE_NOT_ALLOWED',
+          'NOT_A_SESSION',
+          'TOO_SOON',
+          'TOO_FAR_AHEAD',
+          'IDEMPOTENCY_KEY_REUSED',
+          'IDEMPOTENCY_IN_PROGRESS',
+        ],
         successStatus: 201,
         budget: 'hold',
         requestHeaders: z.object({ 'idempotency-key': IdempotencyKeySchema.optional() }),
@@ -92,8 +107,8 @@ export const bookingsRouter = router({
       rest('DELETE', `${ONE_BOOKING}/cancel`, {
         tag: 'Bookings',
         summary: 'Cancel a confirmed booking',
-        description: 'Only before the booking starts.',
-        errors: ['BOOKING_NOT_FOUND', 'INVALID_STATE'],
+        description: "Only before the booking starts, and not after `cancellable_until` (the venue's cancellation cutoff).",
+        errors: ['BOOKING_NOT_FOUND', 'INVALID_STATE', 'CANCELLATION_WINDOW_CLOSED'],
       }),
     )
     .input(BookingRef)

@@ -4,6 +4,8 @@ import {
   GetRoomInput,
   GetRoomOutput,
   ListRoomsOutput,
+  ScheduleOutput,
+  ScheduleRoomRef,
 } from '@escape-room/booking-core/contract';
 import { z } from 'zod';
 import { publicProcedure, router } from '../trpc.js';
@@ -22,13 +24,27 @@ export const roomsRouter = router({
     .output(GetRoomOutput)
     .query(async ({ ctx, input }) => ({ room: await ctx.service.getRoom(input.room_id) })),
 
+  schedule: publicProcedure
+    .meta(
+      rest('GET', '/rooms/{room_id}/schedule', {
+        tag: 'Rooms',
+        summary: "A room's schedule",
+        description: 'Weekly rules and dated exceptions in venue-local time; `null` when the room takes any free range.',
+        errors: ['ROOM_NOT_FOUND'],
+      }),
+    )
+    .input(ScheduleRoomRef)
+    .output(ScheduleOutput)
+    .query(async ({ ctx, input }) => ({ schedule: await ctx.service.getSchedule(input.room_id) })),
+
   availability: publicProcedure
     .meta(
       rest('GET', '/availability', {
         tag: 'Rooms',
         summary: 'Rooms free for a time range',
         description:
-          'Rooms with no confirmed booking and no live hold overlapping [start_date, end_date). Back-to-back slots do not overlap.',
+          "Open rooms a hold of [start_date, end_date) would get: no confirmed booking or live hold overlaps the range plus the room's reset (`buffer_minutes`). " +
+          'Back-to-back slots do not overlap. Schedules are not consulted: a scheduled room takes only its sessions (see `GET /sessions`).',
       }),
     )
     .input(AvailabilityInput)

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { singleLineText } from './text.js';
 import { InstantInput, InstantOutput } from './time.js';
-import { RoomId, RoomIdParam, RoomSchema } from './rooms.js';
+import { RoomId, RoomIdParam, RoomSchema, strictNumber } from './rooms.js';
+import { LocalDateTime } from './schedule.js';
 
 /** The longest slot a guest may hold; also bounds every overlap query (see the availability index). */
 export const MAX_BOOKING_MS = 24 * 60 * 60 * 1000;
@@ -33,6 +34,17 @@ export const BookingId = z.string().min(1).max(64).regex(VISIBLE_ASCII, 'visible
 export const EXAMPLE_SLOT = { start_date: '2030-01-31T18:00:00Z', end_date: '2030-01-31T19:00:00Z' } as const;
 const exampleStart = InstantInput.meta({ example: EXAMPLE_SLOT.start_date });
 const exampleEnd = InstantInput.meta({ example: EXAMPLE_SLOT.end_date });
+
+/**
+ * A booking's reference: what a guest reads out on the phone. Its alphabet has no look-alikes
+ * (no 0/O, no 1/I/L). It names a booking but is no capability: only the id acts on it.
+ */
+export const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const REFERENCE_LENGTH = 8;
+export const BookingReference = singleLineText({ min: REFERENCE_LENGTH, max: REFERENCE_LENGTH })
+  .transform((text) => text.toUpperCase())
+  .pipe(z.string().regex(new RegExp(`^[${REFERENCE_ALPHABET}]+$`), 'Not a booking reference'))
+  .meta({ description: 'The 8-character reference of a booking (case does not matter)', example: 'K7M2QX9P' });
 
 /** A guest as a hold gives it. */
 export const GuestInput = z
@@ -66,6 +78,20 @@ export const BookingSchema = z
     expires_at: InstantOutput.nullable().meta({ description: 'When a pending hold lapses; null otherwise', example: '2030-01-30T09:05:00.000Z' }),
     guest: GuestSchema,
     room: RoomSchema,
+    reference: z.string().meta({ description: 'For phone calls and emails; it lets nobody act on the booking', example: 'K7M2QX9P' }),
+    players: z.number().int().positive().meta({ example: 4 }),
+    price: z
+      .object({
+        total: z.number().meta({ description: "For the whole party, locked when the hold was placed", example: 112.5 }),
+        currency: z.string().meta({ example: 'EUR' }),
+      })
+      .meta({ id: 'BookingPrice' }),
+    local_start: LocalDateTime.meta({ description: 'start_date in the venue time zone', example: '2030-01-31T19:00:00+01:00' }),
+    local_end: LocalDateTime.meta({ description: 'end_date in the venue time zone', example: '2030-01-31T20:00:00+01:00' }),
+    cancellable_until: InstantOutput.meta({
+      description: "The guest can cancel a confirmed booking until this instant (the start minus the venue's cancellation cutoff)",
+      example: '2030-01-30T18:00:00.000Z',
+    }),
   })
   .meta({ id: 'Booking' });
 export type Booking = z.infer<typeof BookingSchema>;
@@ -91,6 +117,12 @@ export const HoldInput = z
     guest: GuestInput,
     start_date: exampleStart,
     end_date: exampleEnd,
+    players: strictNumber(z.number().int().min(1).max(1000))
+      .optional()
+      .meta({ description: "The party size; the room's `min_players` when left out", example: 2 }),
+    replaces: BookingId.optional().meta({
+      description: "One of the same guest's live holds, given back in the same step: the guest never holds two slots, nor none in between",
+    }),
   })
   .superRefine((range, ctx) => checkRange(range, ctx, MAX_BOOKING_MS));
 export type HoldInput = z.input<typeof HoldInput>;
@@ -113,6 +145,7 @@ export const ListBookingsInput = z
   .object({
     status: BookingStatusSchema.optional(),
     room_id: RoomIdParam.optional(),
+    reference: BookingReference.optional(),
     from: exampleStart.meta({ description: 'Bookings that end after this instant' }).optional(),
     to: exampleEnd.meta({ description: 'Bookings that start before this instant' }).optional(),
     cursor: singleLineText({ max: 200 }).optional().meta({ description: '`next_cursor` of the previous page' }),

@@ -9,3 +9,5 @@ export * from './rooms.js';
 export * from './bookings.js';
 export * from './admin.js';
 export * from './money.js';
+export * from './venue.js';
+export * from './schedule.js';

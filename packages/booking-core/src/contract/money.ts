@@ -14,3 +14,17 @@ export function isWholeCents(amount: number): boolean {
   const cents = amount * 100;
   return Math.abs(cents - Math.round(cents)) < 1e-6;
 }
+
+/**
+ * How many decimals a currency's amounts have (JPY 0, EUR 2), from the ICU data every runtime
+ * ships. Amounts are stored in hundredths, so a currency with more than two is not supported.
+ */
+export function currencyDecimals(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** True when an amount is exact in the currency: whole yen, whole cents. */
+export function isExactIn(amount: number, currency: string): boolean {
+  const scaled = amount * 10 ** currencyDecimals(currency);
+  return Math.abs(scaled - Math.round(scaled)) < 1e-6;
+}

@@ -67,7 +67,7 @@ describe.each(testDrivers())('the booking rule on %s', (driver) => {
 
     it('is refused a rival by the database guard exactly when it blocks', async () => {
       const blocks = blocksSlot(state, now);
-      const rival = { id: `bk_rival_${i}`, roomId, guestId: 100 + i, status: 'confirmed' as const, startAt: slot.start + HOUR / 2, endAt: slot.end, createdAt: now, expiresAt: null };
+      const rival = { id: `bk_rival_${i}`, roomId, guestId: 100 + i, status: 'confirmed' as const, startAt: slot.start + HOUR / 2, endAt: slot.end, createdAt: now, expiresAt: null, players: 1, bufferMs: 0, totalCents: 0, currency: 'EUR', reference: `RIVAL00${i}` };
       // PostgreSQL's constraint judges stored statuses: a hold clears lapsed rows first, as here.
       // SQLite's trigger judges the clock itself, at the writer's created_at.
       const outcome = await sql()

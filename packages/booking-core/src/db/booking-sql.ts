@@ -1,6 +1,6 @@
 import type { BookingStatus } from '../contract/bookings.js';
 import type { Interval } from '../domain/interval.js';
-import { ROOM_COLUMNS } from './room-sql.js';
+import { roomColumns, type PrefixedRoomRow } from './room-sql.js';
 import type { SqlValue, Statement } from './sql.js';
 
 // Every statement and predicate the service runs on `booking`, in one place. Texts are
@@ -20,13 +20,14 @@ const LAPSED_HOLD = `(status = 'pending' and expires_at <= ?)`;
 const BLOCKING = `(status = 'confirmed' or ${LIVE_HOLD})`;
 
 /**
- * Bookings whose slot overlaps the probe's [start, end). No stored booking is longer than
- * booking_extent says (the database keeps it, see its migration), so the half-open overlap test
- * gets a start_at lower bound: an index range scan, not a walk through history.
- * Three `?`: start, end, start.
+ * Bookings whose blocked interval, [start_at, end_at + buffer_ms), overlaps the probe's
+ * [start, end): the probe is a slot plus the reset its room needs after it. No stored blocked
+ * interval is longer than booking_extent says (the database keeps it, see its migrations), so
+ * the half-open overlap test gets a start_at lower bound: an index range scan, not a walk
+ * through history. Three `?`: start, end, start.
  */
-const OVERLAPPING = '(start_at > ? - (select longest_ms from booking_extent) and start_at < ? and end_at > ?)';
-const overlapping = (slot: Interval): SqlValue[] => [slot.start, slot.end, slot.start];
+const OVERLAPPING = '(start_at > ? - (select longest_ms from booking_extent) and start_at < ? and end_at + buffer_ms > ?)';
+const overlapping = (probe: Interval): SqlValue[] => [probe.start, probe.end, probe.start];
 
 /** The stored rows that read as `status` at now (pending and expired split on the hold's expiry). One `?`: now, or the status. */
 const READS_AS: Record<BookingStatus, string> = {
@@ -43,29 +44,30 @@ const readsAsParam = (status: BookingStatus, now: number): SqlValue => (status =
 const EXPIRE = `update booking set status = 'expired', expires_at = null, updated_at = ? where ${LAPSED_HOLD}`;
 const EXPIRE_OVERLAPPING = `${EXPIRE} and room_id = ? and ${OVERLAPPING}`;
 
-/** Persists `expired` on every lapsed hold. */
+/** Persists `expired` on every lapsed hold. Two `?`: now, now. */
 export const expireLapsed = (now: number): Statement => ({ text: EXPIRE, params: [now, now] });
 
 /**
  * Persists `expired` on the room's lapsed holds overlapping the slot: the PostgreSQL guard
  * judges stored statuses, not clocks, so a hold clears a lapsed one before it takes its place.
  */
-export const expireLapsedOverlapping = (roomId: number, slot: Interval, now: number): Statement => ({
+export const expireLapsedOverlapping = (roomId: number, probe: Interval, now: number): Statement => ({
   text: EXPIRE_OVERLAPPING,
-  params: [now, now, roomId, ...overlapping(slot)],
+  params: [now, now, roomId, ...overlapping(probe)],
 });
 
 // ---- the hold ---------------------------------------------------------------------------------
 
 const ANY_BLOCKING = `select 1 from booking where room_id = ? and ${OVERLAPPING} and ${BLOCKING} limit 1`;
-/** Whether any booking of the room keeps part of the slot at now. */
-export const anyBlocking = (roomId: number, slot: Interval, now: number): Statement => ({
+/** Whether any booking of the room keeps part of the probe (a slot and its reset) at now. */
+export const anyBlocking = (roomId: number, probe: Interval, now: number): Statement => ({
   text: ANY_BLOCKING,
-  params: [roomId, ...overlapping(slot), now],
+  params: [roomId, ...overlapping(probe), now],
 });
 
-const INSERT = `insert into booking (id, room_id, guest_id, status, start_at, end_at, created_at, updated_at, expires_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT = `insert into booking (id, room_id, guest_id, status, start_at, end_at, created_at, updated_at, expires_at,
+    players, buffer_ms, total_cents, currency, reference)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 export interface NewBooking {
   id: string;
   roomId: number;
@@ -75,10 +77,15 @@ export interface NewBooking {
   endAt: number;
   createdAt: number;
   expiresAt: number | null;
+  players: number;
+  bufferMs: number;
+  totalCents: number;
+  currency: string;
+  reference: string;
 }
 export const insertBooking = (b: NewBooking): Statement => ({
   text: INSERT,
-  params: [b.id, b.roomId, b.guestId, b.status, b.startAt, b.endAt, b.createdAt, b.createdAt, b.expiresAt],
+  params: [b.id, b.roomId, b.guestId, b.status, b.startAt, b.endAt, b.createdAt, b.createdAt, b.expiresAt, b.players, b.bufferMs, b.totalCents, b.currency, b.reference],
 });
 
 /** The database guard (trigger or exclusion constraint) refused an overlapping live booking. */
@@ -86,40 +93,72 @@ export function isOverlapViolation(error: unknown): boolean {
   return error instanceof Error && /SLOT_UNAVAILABLE|booking_no_overlap/.test(error.message);
 }
 
+/** A new booking's random reference matched a stored one (one in many billions): draw again. */
+export function isReferenceTaken(error: unknown): boolean {
+  return error instanceof Error && /booking_reference_key|booking\.reference/.test(error.message);
+}
+
+// ---- the hoarding cap --------------------------------------------------------------------------
+
+const LIVE_HOLDS_OF_GUEST = `select count(*) as n from booking where guest_id = ? and ${LIVE_HOLD}`;
+/** How many live holds a guest has at now. */
+export const liveHoldsOfGuest = (guestId: number, now: number): Statement => ({ text: LIVE_HOLDS_OF_GUEST, params: [guestId, now] });
+
+// ---- sessions -----------------------------------------------------------------------------------
+
+/** A booking that keeps its blocked interval from others, as the sessions grid needs it. */
+export interface BlockingRow {
+  room_id: number;
+  start_at: number | string;
+  blocked_until: number | string;
+  status: BookingStatus;
+  expires_at: number | string | null;
+}
+const BLOCKING_IN = `select room_id, start_at, end_at + buffer_ms as blocked_until, status, expires_at from booking
+  where ${OVERLAPPING} and ${BLOCKING}`;
+/** Every booking of every room that blocks part of the window at now: one round trip for a whole sessions grid. */
+export const blockingIn = (window: Interval, now: number): Statement => ({ text: BLOCKING_IN, params: [...overlapping(window), now] });
+
 // ---- availability -----------------------------------------------------------------------------
 
-const AVAILABLE_ROOMS = `select ${ROOM_COLUMNS} from room where archived_at is null
-  and id not in (select room_id from booking where ${OVERLAPPING} and ${BLOCKING}) order by id`;
+const AVAILABLE_ROOMS = `select ${roomColumns('r')} from room r where r.archived_at is null
+  and not exists (select 1 from booking where room_id = r.id and start_at > ? - (select longest_ms from booking_extent)
+    and start_at < cast(? as bigint) + r.buffer_minutes * 60000 and end_at + buffer_ms > ? and ${BLOCKING})
+  order by r.id`;
 /**
- * Open rooms minus those with a blocking booking in the slot, in one round trip (one index range
- * over start_at, answered from the index alone). The benchmark EXPLAINs this very statement.
+ * Open rooms where a hold of the slot would succeed: none of the room's blocking bookings
+ * overlaps the slot plus the room's reset. One round trip; one index range per room, answered
+ * from the index alone. The benchmark EXPLAINs this very statement.
  */
 export const availableRooms = (slot: Interval, now: number): Statement => ({
   text: AVAILABLE_ROOMS,
-  params: [...overlapping(slot), now],
+  params: [slot.start, slot.end, slot.start, now],
 });
 
 // ---- reading bookings with their room and guest -------------------------------------------------
 
 /** A booking with its room and guest, as the wire form needs it; PostgreSQL returns bigints as strings. */
-export interface BookingRow {
+export interface BookingRow extends PrefixedRoomRow<'room_'> {
   id: string;
   status: BookingStatus;
   start_at: number | string;
   end_at: number | string;
   created_at: number | string;
   expires_at: number | string | null;
-  room_id: number;
-  room_name: string;
-  room_description: string;
-  room_price_cents: number;
+  players: number;
+  buffer_ms: number | string;
+  /** Null on bookings older than locked prices. */
+  total_cents: number | null;
+  currency: string | null;
+  reference: string;
+  guest_id: number;
   guest_name: string;
   guest_email: string;
 }
 
 const WITH_ROOM_AND_GUEST = (bookings: string) => `select b.id, b.status, b.start_at, b.end_at, b.created_at, b.expires_at,
-    r.id as room_id, r.name as room_name, r.description as room_description, r.price_cents as room_price_cents,
-    g.name as guest_name, g.email as guest_email
+    b.players, b.buffer_ms, b.total_cents, b.currency, b.reference, ${roomColumns('r', 'room_')},
+    g.id as guest_id, g.name as guest_name, g.email as guest_email
   from ${bookings} b join room r on r.id = b.room_id join guest g on g.id = b.guest_id`;
 
 const BY_ID = `${WITH_ROOM_AND_GUEST('booking')} where b.id = ?`;
@@ -129,6 +168,7 @@ export const bookingById = (bookingId: string): Statement => ({ text: BY_ID, par
 export interface BookingFilter {
   status?: BookingStatus | undefined;
   roomId?: number | undefined;
+  reference?: string | undefined;
   from?: number | undefined;
   to?: number | undefined;
   /** The last row of the previous page. */
@@ -150,6 +190,10 @@ export function listBookings(filter: BookingFilter, now: number): Statement {
   if (filter.roomId !== undefined) {
     where.push('room_id = ?');
     params.push(filter.roomId);
+  }
+  if (filter.reference !== undefined) {
+    where.push('reference = ?');
+    params.push(filter.reference);
   }
   if (filter.from !== undefined) {
     where.push('end_at > ?');

@@ -15,7 +15,7 @@ export interface Statement {
 }
 
 /** Hand-written SQL. */
-interface Sql {
+export interface Sql {
   /** The rows a query returns. */
   all<Row>(statement: Statement): Promise<Row[]>;
   /** Runs a statement; resolves with the number of rows it changed. */

@@ -6,11 +6,15 @@ export interface HoldPolicy {
   holdMs: number;
   /** How long after its creation a hold may be kept at most, extensions included. */
   maxHoldMs: number;
+  /** How many live holds one guest (by email, whatever its case) may have at once. */
+  maxLiveHoldsPerGuest: number;
 }
 
-export function holdPolicyFromMinutes(holdMinutes: number, maxHoldMinutes = 15): HoldPolicy {
+export const DEFAULT_MAX_LIVE_HOLDS_PER_GUEST = 2;
+
+export function holdPolicyFromMinutes(holdMinutes: number, maxHoldMinutes = 15, maxLiveHoldsPerGuest = DEFAULT_MAX_LIVE_HOLDS_PER_GUEST): HoldPolicy {
   const holdMs = Math.round(holdMinutes * 60_000);
-  return { holdMs, maxHoldMs: Math.max(holdMs, Math.round(maxHoldMinutes * 60_000)) };
+  return { holdMs, maxHoldMs: Math.max(holdMs, Math.round(maxHoldMinutes * 60_000)), maxLiveHoldsPerGuest };
 }
 
 /** When a hold placed at `now` lapses. */

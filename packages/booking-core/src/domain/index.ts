@@ -3,3 +3,7 @@ export * from './errors.js';
 export * from './interval.js';
 export * from './status.js';
 export * from './hold-policy.js';
+export * from './zoned.js';
+export * from './schedule.js';
+export * from './pricing.js';
+export * from './venue-policy.js';

@@ -9,7 +9,12 @@ import type {
   HoldRequest,
   ListBookingsQuery,
   Room,
+  Schedule,
+  SessionsPage,
+  SessionsQuery,
   UpdateRoomRequest,
+  UpdateVenueRequest,
+  Venue,
 } from '../contract/index.js';
 
 export interface HoldOptions {
@@ -30,6 +35,10 @@ export interface BookingApi {
   listRooms(): Promise<Room[]>;
   getRoom(roomId: number): Promise<Room>;
   availableRooms(query: AvailabilityQuery): Promise<Room[]>;
+  getVenue(): Promise<Venue>;
+  /** A room's schedule; null when it takes any free range. */
+  getSchedule(roomId: number): Promise<Schedule | null>;
+  listSessions(query: SessionsQuery): Promise<SessionsPage>;
   placeHold(request: HoldRequest, options?: HoldOptions): Promise<Booking>;
   getBooking(bookingId: string): Promise<Booking>;
   confirmHold(bookingId: string): Promise<Booking>;
@@ -46,6 +55,9 @@ export interface BookingApi {
   createRoom(request: CreateRoomRequest): Promise<AdminRoom>;
   updateRoom(request: UpdateRoomRequest): Promise<AdminRoom>;
   archiveRoom(roomId: number): Promise<AdminRoom>;
+  /** Sets a room's schedule; null clears it. */
+  setSchedule(roomId: number, schedule: Schedule | null): Promise<Schedule | null>;
+  updateVenue(request: UpdateVenueRequest): Promise<Venue>;
   createAdminKey(name: string): Promise<CreatedAdminKey>;
   listAdminKeys(): Promise<AdminKey[]>;
   revokeAdminKey(keyId: string): Promise<AdminKey>;

@@ -5,6 +5,7 @@ import type { BookingRow } from '../db/booking-sql.js';
 import { sqlRunner } from '../db/sql.js';
 import type { ServiceDeps } from './deps.js';
 import { fromBookingRow, toBookingDto } from './serialize.js';
+import { readVenue } from './venue.js';
 
 // Pages are ordered by (start_at, id); the cursor is the last row's key, opaque to callers.
 type CursorKey = [startAt: number, id: string];
@@ -31,11 +32,14 @@ function decodeCursor(cursor: string): CursorKey {
 export async function listBookings({ db, clock }: ServiceDeps, query: ListBookingsQuery): Promise<BookingPage> {
   const now = clock.now();
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const rows = await sqlRunner(db).all<BookingRow>(
+  const sql = sqlRunner(db);
+  const venue = await readVenue(sql);
+  const rows = await sql.all<BookingRow>(
     bookingSql.listBookings(
       {
         status: query.status,
         roomId: query.room_id,
+        reference: query.reference,
         from: query.from,
         to: query.to,
         after: after && { startAt: after[0], id: after[1] },
@@ -47,7 +51,7 @@ export async function listBookings({ db, clock }: ServiceDeps, query: ListBookin
   const page = rows.slice(0, query.limit).map(fromBookingRow);
   const last = page.at(-1);
   return {
-    bookings: page.map((b) => toBookingDto(b, now)),
+    bookings: page.map((b) => toBookingDto(b, now, venue)),
     next_cursor: rows.length > query.limit && last ? encodeCursor([last.startAt, last.id]) : null,
   };
 }

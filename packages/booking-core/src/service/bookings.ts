@@ -1,36 +1,70 @@
-import type { Booking as BookingDto, BookingStatus, HoldRequest } from '../contract/index.js';
+import type { Booking as BookingDto, BookingStatus, HoldRequest, Schedule, Venue } from '../contract/index.js';
 import { BookingError } from '../domain/errors.js';
 import { assertBookable, extendedExpiry, holdExpiry } from '../domain/hold-policy.js';
-import { transitions, type BookingState } from '../domain/status.js';
+import { totalCents } from '../domain/pricing.js';
+import { isSession } from '../domain/schedule.js';
+import { effectiveStatus, transitions, type BookingState } from '../domain/status.js';
+import { assertCancellable, assertPartyFits, assertTimely, type VenuePolicy } from '../domain/venue-policy.js';
+import { localDateOf } from '../domain/zoned.js';
 import * as bookingSql from '../db/booking-sql.js';
 import type { BookingRow } from '../db/booking-sql.js';
 import * as roomSql from '../db/room-sql.js';
 import type { HoldRoomRow } from '../db/room-sql.js';
-import { sqlRunner } from '../db/sql.js';
+import { sqlRunner, type TransactionSql } from '../db/sql.js';
 import type { HoldOptions } from './api.js';
 import type { ServiceDeps } from './deps.js';
 import { idempotent } from './idempotency.js';
-import { newBookingId } from './ids.js';
-import { fromBookingRow, roomView, toBookingDto } from './serialize.js';
+import { newBookingId, newReference } from './ids.js';
+import { fromBookingRow, roomView, toBookingDto, venuePolicy, type BookingView } from './serialize.js';
 import { roomNotFound } from './rooms.js';
 import { inSqlTransaction } from './transaction.js';
+import { readVenue } from './venue.js';
 
+const MINUTE = 60_000;
 const slotTaken = () => new BookingError('SLOT_UNAVAILABLE', 'The room is already booked or held for part of that time');
 
 // The hold's own statements on guest: constant texts, prepared once per connection.
 // One guest record per address, whatever its case; the latest name and spelling win. An
-// unchanged record is not rewritten (a page write per hold saved): then nothing is returned.
+// unchanged record is not rewritten (a page write per hold saved).
 const UPSERT_CHANGED_GUEST = `insert into guest (email, email_key, name, created_at) values (?, ?, ?, ?)
   on conflict (email_key) do update set email = excluded.email, name = excluded.name
-    where guest.email <> excluded.email or guest.name <> excluded.name
-  returning id`;
+    where guest.email <> excluded.email or guest.name <> excluded.name`;
 const GUEST_BY_KEY = 'select id from guest where email_key = ?';
+
+/** Refuses a slot that is not exactly one of a scheduled room's sessions. */
+function assertSession(schedule: Schedule, bufferMinutes: number, slot: { start: number; end: number }, timeZone: string): void {
+  if (!isSession({ schedule, bufferMinutes }, slot, localDateOf(slot.start, timeZone), timeZone)) {
+    throw new BookingError('NOT_A_SESSION', 'This room sells fixed sessions: hold one exactly as GET /sessions lists it');
+  }
+}
+
+/**
+ * Gives back the hold a new one replaces, in the new one's transaction. It must be the same
+ * guest's; a hold already lapsed or released has nothing left to give back.
+ */
+async function giveBack(sql: TransactionSql, bookingId: string, emailKey: string, now: number): Promise<void> {
+  const [row] = await sql.all<BookingRow>(bookingSql.bookingById(bookingId));
+  if (!row) throw notFound(bookingId, 'replaces');
+  if (row.guest_email.toLowerCase() !== emailKey) {
+    throw new BookingError('INVALID_STATE', 'replaces must name a hold of the same guest', [{ path: 'replaces', message: 'Not this guest’s hold' }]);
+  }
+  const held = fromBookingRow(row);
+  const status = effectiveStatus(held, now);
+  if (status === 'expired' || status === 'released') return;
+  if (status !== 'pending') {
+    throw new BookingError('INVALID_STATE', `replaces must name a hold; that booking is ${status}`, [{ path: 'replaces', message: `The booking is ${status}` }]);
+  }
+  const changed = await sql.run(bookingSql.updateIfUnchanged(bookingId, { status: 'pending', expiresAt: held.expiresAt ?? null }, { status: 'released', expiresAt: null }, now));
+  if (changed !== 1) throw new BookingError('INVALID_STATE', 'The replaced hold changed while this request was handled');
+}
 
 /**
  * Places a hold: one write transaction of hand-written statements (the hot write path). It
- * takes the room's turn and checks the room, marks lapsed holds on the slot as expired (the
- * PostgreSQL constraint sees statuses, not clocks), checks for a live overlap, and inserts.
- * The database's own guard refuses an overlap that slips past the check (another process, say).
+ * takes the room's turn and checks the room and the venue's rules, gives back a hold it
+ * replaces, marks lapsed holds on the slot as expired (the PostgreSQL constraint sees statuses,
+ * not clocks), checks for a live overlap of the slot plus the room's reset, takes the guest's
+ * turn and counts their live holds, and inserts. The database's own guard refuses an overlap
+ * that slips past the check (another process, say).
  */
 async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<BookingDto> {
   const { db, clock, policy } = deps;
@@ -46,25 +80,52 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       // check below sees every earlier hold committed. Without the turn, two holds racing for a
       // slot would both pass the check and meet in the exclusion constraint, which can deadlock
       // them (the benchmark's contention scenario did, with one-second waits for the detector).
-      const [room] = await sql.all<HoldRoomRow>(roomSql.roomForHold(roomId, sql.forUpdate));
-      if (!room) throw roomNotFound(roomId);
-      if (room.archived_at != null) throw new BookingError('ROOM_ARCHIVED', `Room ${roomId} is archived and takes no new holds`);
-      await sql.run(bookingSql.expireLapsedOverlapping(roomId, slot, now));
-      if ((await sql.all(bookingSql.anyBlocking(roomId, slot, now))).length > 0) throw slotTaken();
+      const [row] = await sql.all<HoldRoomRow>(roomSql.roomForHold(roomId, sql.forUpdate));
+      if (!row) throw roomNotFound(roomId);
+      if (row.archived_at != null) throw new BookingError('ROOM_ARCHIVED', `Room ${roomId} is archived and takes no new holds`);
+      const room = roomView(row);
+      const venue = await readVenue(sql);
+      const players = request.players ?? room.minPlayers;
+      assertPartyFits(roomId, room, players);
+      if (row.schedule !== null) assertSession(JSON.parse(row.schedule) as Schedule, room.bufferMinutes, slot, venue.timezone);
+      assertTimely(slot.start, now, venuePolicy(venue));
 
-      const [changed] = await sql.all<{ id: number }>({ text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] });
-      const [guest] = changed ? [changed] : await sql.all<{ id: number }>({ text: GUEST_BY_KEY, params: [emailKey] });
+      if (request.replaces !== undefined) await giveBack(sql, request.replaces, emailKey, now);
+      const bufferMs = room.bufferMinutes * MINUTE;
+      const probe = { start: slot.start, end: slot.end + bufferMs };
+      await sql.run(bookingSql.expireLapsedOverlapping(roomId, probe, now));
+      if ((await sql.all(bookingSql.anyBlocking(roomId, probe, now))).length > 0) throw slotTaken();
+
+      // The guest's turn (PostgreSQL: a lock on their row), so two holds of one guest count each other.
+      await sql.run({ text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] });
+      const [guest] = await sql.all<{ id: number }>({ text: `${GUEST_BY_KEY}${sql.forUpdate}`, params: [emailKey] });
       if (!guest) throw new Error('the guest upserted in this transaction is missing');
-      const booking = {
+      const [live] = await sql.all<{ n: number | string }>(bookingSql.liveHoldsOfGuest(guest.id, now));
+      if (Number(live?.n ?? 0) >= policy.maxLiveHoldsPerGuest) {
+        throw new BookingError(
+          'TOO_MANY_HOLDS',
+          `A guest can hold ${policy.maxLiveHoldsPerGuest} sessions at once: confirm or release one, or name it in replaces`,
+        );
+      }
+
+      const booking: BookingView = {
         id: newBookingId(),
-        status: 'pending' as const,
+        status: 'pending',
         startAt: slot.start,
         endAt: slot.end,
         createdAt: now,
         expiresAt: holdExpiry(policy, now),
+        players,
+        totalCents: totalCents(room, players),
+        currency: venue.currency,
+        reference: newReference(),
+        room,
+        guest: { id: guest.id, name, email },
       };
-      await sql.run(bookingSql.insertBooking({ ...booking, roomId, guestId: guest.id }));
-      return toBookingDto({ ...booking, room: roomView(room), guest: { name, email } }, now);
+      await sql.run(
+        bookingSql.insertBooking({ ...booking, expiresAt: booking.expiresAt ?? null, totalCents: booking.totalCents ?? 0, currency: venue.currency, roomId, guestId: guest.id, bufferMs }),
+      );
+      return toBookingDto(booking, now, venue);
     });
   } catch (error) {
     if (bookingSql.isOverlapViolation(error)) throw slotTaken();
@@ -72,16 +133,28 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
   }
 }
 
+/** A new reference that matched a stored one is drawn again (the odds are one in billions per hold). */
+async function insertHoldWithReference(deps: ServiceDeps, request: HoldRequest): Promise<BookingDto> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insertHold(deps, request);
+    } catch (error) {
+      if (!bookingSql.isReferenceTaken(error) || attempt >= 5) throw error;
+    }
+  }
+}
+
 export function placeHold(deps: ServiceDeps, request: HoldRequest, options: HoldOptions = {}): Promise<BookingDto> {
   const { idempotencyKey } = options;
-  if (idempotencyKey === undefined) return insertHold(deps, request);
-  return idempotent(deps, idempotencyKey, request, () => insertHold(deps, request));
+  if (idempotencyKey === undefined) return insertHoldWithReference(deps, request);
+  return idempotent(deps, idempotencyKey, request, () => insertHoldWithReference(deps, request));
 }
 
 export async function getBooking({ db, clock }: ServiceDeps, bookingId: string): Promise<BookingDto> {
-  const [row] = await sqlRunner(db).all<BookingRow>(bookingSql.bookingById(bookingId));
+  const sql = sqlRunner(db);
+  const [row] = await sql.all<BookingRow>(bookingSql.bookingById(bookingId));
   if (!row) throw notFound(bookingId);
-  return toBookingDto(fromBookingRow(row), clock.now());
+  return toBookingDto(fromBookingRow(row), clock.now(), await readVenue(sql));
 }
 
 interface Change {
@@ -89,7 +162,7 @@ interface Change {
   expiresAt: number | null;
 }
 
-type Decide = (booking: BookingState & { createdAt: number }, now: number) => Change;
+type Decide = (booking: BookingState & { createdAt: number }, now: number, policy: VenuePolicy) => Change;
 
 /**
  * Applies a guest action. Read and write share one transaction, and the update only
@@ -100,12 +173,13 @@ async function act({ db, clock }: ServiceDeps, bookingId: string, decide: Decide
   return inSqlTransaction(db, async (sql) => {
     const [row] = await sql.all<BookingRow>(bookingSql.bookingById(bookingId));
     if (!row) throw notFound(bookingId);
+    const venue: Venue = await readVenue(sql);
     const current = fromBookingRow(row);
     const now = clock.now();
-    const change = decide(current, now);
+    const change = decide(current, now, venuePolicy(venue));
     const changed = await sql.run(bookingSql.updateIfUnchanged(bookingId, { status: current.status, expiresAt: current.expiresAt ?? null }, change, now));
     if (changed !== 1) throw new BookingError('INVALID_STATE', 'The booking changed while this request was handled');
-    return toBookingDto({ ...current, ...change }, now);
+    return toBookingDto({ ...current, ...change }, now, venue);
   });
 }
 
@@ -113,12 +187,19 @@ const settle = (status: BookingStatus): Change => ({ status, expiresAt: null });
 
 export const confirmHold = (deps: ServiceDeps, id: string) => act(deps, id, (b, now) => settle(transitions.confirm(b, now)));
 export const releaseHold = (deps: ServiceDeps, id: string) => act(deps, id, (b, now) => settle(transitions.release(b, now)));
-export const cancelBooking = (deps: ServiceDeps, id: string) => act(deps, id, (b, now) => settle(transitions.cancel(b, now)));
-export const cancelByVenue = (deps: ServiceDeps, id: string) =>
-  act(deps, id, (b, now) => settle(transitions.cancelByVenue(b, now)));
+/** The guest's cancel: a confirmed booking, not yet started, inside the venue's cancellation window. */
+export const cancelBooking = (deps: ServiceDeps, id: string) =>
+  act(deps, id, (b, now, policy) => {
+    const next = transitions.cancel(b, now);
+    assertCancellable(b.startAt, now, policy);
+    return settle(next);
+  });
+/** The venue's cancel: any live booking until its slot is over, whatever the window says. */
+export const cancelByVenue = (deps: ServiceDeps, id: string) => act(deps, id, (b, now) => settle(transitions.cancelByVenue(b, now)));
 export const extendHold = (deps: ServiceDeps, id: string) =>
   act(deps, id, (b, now) => ({ status: transitions.extend(b, now), expiresAt: extendedExpiry(deps.policy, b.createdAt, now) }));
 
-function notFound(bookingId: string): BookingError {
-  return new BookingError('BOOKING_NOT_FOUND', `No booking has the id ${JSON.stringify(bookingId.slice(0, 64))}`);
+function notFound(bookingId: string, path?: string): BookingError {
+  const message = `No booking has the id ${JSON.stringify(bookingId.slice(0, 64))}`;
+  return new BookingError('BOOKING_NOT_FOUND', message, path ? [{ path, message: 'No such booking' }] : undefined);
 }

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { REFERENCE_ALPHABET, REFERENCE_LENGTH } from '../contract/bookings.js';
 
 /**
  * A booking id is its capability (anyone holding it may confirm or release), so it carries
@@ -6,4 +7,9 @@ import { randomBytes } from 'node:crypto';
  */
 export function newBookingId(): string {
   return `bk_${randomBytes(16).toString('base64url')}`;
+}
+
+/** A booking's reference: 8 characters drawn uniformly from the alphabet without look-alikes. */
+export function newReference(): string {
+  return Array.from({ length: REFERENCE_LENGTH }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('');
 }

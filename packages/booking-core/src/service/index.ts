@@ -1,6 +1,8 @@
 import type { BookingApi } from './api.js';
 import type { ServiceDeps } from './deps.js';
-import { archiveRoom, availableRooms, createRoom, getRoom, listAllRooms, listRooms, updateRoom } from './rooms.js';
+import { archiveRoom, availableRooms, createRoom, getRoom, getSchedule, listAllRooms, listRooms, setSchedule, updateRoom } from './rooms.js';
+import { listSessions } from './sessions.js';
+import { getVenue, updateVenue } from './venue.js';
 import { createAdminKey, listAdminKeys, revokeAdminKey, verifyAdminKey } from './admin-keys.js';
 import { cancelBooking, cancelByVenue, confirmHold, extendHold, getBooking, placeHold, releaseHold } from './bookings.js';
 import { sweep } from './sweeper.js';
@@ -8,6 +10,7 @@ import { listBookings } from './booking-list.js';
 
 export type { BookingApi } from './api.js';
 export type { ServiceDeps } from './deps.js';
+export { readRoomsFile, readVenueFile, seedDatabase, type RoomSeed } from './seed.js';
 
 /** The use cases of the booking platform, bound to their dependencies. */
 export function createBookingService(deps: ServiceDeps): BookingApi {
@@ -15,6 +18,9 @@ export function createBookingService(deps: ServiceDeps): BookingApi {
     listRooms: () => listRooms(deps),
     getRoom: (roomId) => getRoom(deps, roomId),
     availableRooms: (query) => availableRooms(deps, query),
+    getVenue: () => getVenue(deps),
+    getSchedule: (roomId) => getSchedule(deps, roomId),
+    listSessions: (query) => listSessions(deps, query),
     placeHold: (request, options) => placeHold(deps, request, options),
     getBooking: (bookingId) => getBooking(deps, bookingId),
     confirmHold: (bookingId) => confirmHold(deps, bookingId),
@@ -28,6 +34,8 @@ export function createBookingService(deps: ServiceDeps): BookingApi {
     createRoom: (request) => createRoom(deps, request),
     updateRoom: (request) => updateRoom(deps, request),
     archiveRoom: (roomId) => archiveRoom(deps, roomId),
+    setSchedule: (roomId, schedule) => setSchedule(deps, roomId, schedule),
+    updateVenue: (request) => updateVenue(deps, request),
     createAdminKey: (name) => createAdminKey(deps, name),
     listAdminKeys: () => listAdminKeys(deps),
     revokeAdminKey: (keyId) => revokeAdminKey(deps, keyId),

@@ -1,28 +1,88 @@
-import type { Booking as BookingDto, Room as RoomDto } from '../contract/index.js';
+import type { Booking as BookingDto, Room as RoomDto, Venue } from '../contract/index.js';
 import { fromCents } from '../contract/money.js';
 import { formatInstant } from '../contract/time.js';
 import type { BookingRow } from '../db/booking-sql.js';
-import type { RoomRow } from '../db/room-sql.js';
-import { effectiveStatus } from '../domain/status.js';
-import type { BookingState } from '../domain/status.js';
-import type { Booking, Guest, Room } from '../db/entities.js';
+import type { PrefixedRoomRow, RoomRow } from '../db/room-sql.js';
+import { totalCents, type PartyLimits, type PriceTerms } from '../domain/pricing.js';
+import { effectiveStatus, type BookingState } from '../domain/status.js';
+import { cancellableUntil, type VenuePolicy } from '../domain/venue-policy.js';
+import { formatLocal } from '../domain/zoned.js';
 
-type RoomView = Pick<Room, 'id' | 'name' | 'description' | 'priceCents'>;
-
-/** What a booking's wire form is made of: an entity, or the rows the hold path just wrote. */
-export type BookingView = Pick<Booking, 'id' | 'startAt' | 'endAt' | 'createdAt'> &
-  BookingState & { room: RoomView; guest: Pick<Guest, 'name' | 'email'> };
-
-/** A stored room row in the shape the wire mappers take (money in cents either way). */
-export const roomView = (row: RoomRow): RoomView => ({ id: row.id, name: row.name, description: row.description, priceCents: row.price_cents });
-
-/** A room on the wire; money is stored in cents. Takes an entity or any row of the same shape. */
-export function toRoomDto(room: RoomView): RoomDto {
-  return { id: room.id, name: room.name, description: room.description, price: fromCents(room.priceCents) };
+/** A room as the rules and the wire mappers take it: money in hundredths, tiers parsed. */
+export interface RoomView extends PriceTerms, PartyLimits {
+  id: number;
+  name: string;
+  description: string;
+  bufferMinutes: number;
+  scheduled: boolean;
 }
 
-/** The wire form of a booking as seen at `now`: a lapsed hold reads `expired`. */
-export function toBookingDto(booking: BookingView, now: number): BookingDto {
+/** price_tiers as stored: JSON, ascending by min_players. */
+interface StoredTier {
+  min_players: number;
+  price_cents: number;
+}
+export const storeTiers = (tiers: readonly { minPlayers: number; priceCents: number }[]): string =>
+  JSON.stringify(tiers.map((t): StoredTier => ({ min_players: t.minPlayers, price_cents: t.priceCents })));
+const parseTiers = (json: string) => (JSON.parse(json) as StoredTier[]).map((t) => ({ minPlayers: t.min_players, priceCents: t.price_cents }));
+
+/** A stored room row in the shape the rules take. */
+export function roomView(row: RoomRow): RoomView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    priceCents: row.price_cents,
+    pricePer: row.price_per,
+    tiers: parseTiers(row.price_tiers),
+    minPlayers: row.min_players,
+    maxPlayers: row.max_players,
+    bufferMinutes: row.buffer_minutes,
+    scheduled: Boolean(row.scheduled),
+  };
+}
+
+/** A room on the wire. */
+export function toRoomDto(room: RoomView): RoomDto {
+  return {
+    id: room.id,
+    name: room.name,
+    description: room.description,
+    price: fromCents(room.priceCents),
+    price_per: room.pricePer,
+    price_tiers: room.tiers.map((t) => ({ min_players: t.minPlayers, price: fromCents(t.priceCents) })),
+    min_players: room.minPlayers,
+    max_players: room.maxPlayers,
+    buffer_minutes: room.bufferMinutes,
+    scheduled: room.scheduled,
+  };
+}
+
+/** The venue's settings as the rules take them. */
+export function venuePolicy(venue: Venue): VenuePolicy {
+  return {
+    timezone: venue.timezone,
+    minNoticeMinutes: venue.min_notice_minutes,
+    horizonDays: venue.horizon_days,
+    cancellationCutoffHours: venue.cancellation_cutoff_hours,
+  };
+}
+
+/** What a booking's wire form is made of: a stored row, or what the hold path just wrote. */
+export interface BookingView extends BookingState {
+  id: string;
+  createdAt: number;
+  players: number;
+  /** Locked at hold time; null on bookings older than locked prices (they read the room's price). */
+  totalCents: number | null;
+  currency: string | null;
+  reference: string;
+  room: RoomView;
+  guest: { id: number; name: string; email: string };
+}
+
+/** The wire form of a booking as seen at `now`, in the venue's time zone: a lapsed hold reads `expired`. */
+export function toBookingDto(booking: BookingView, now: number, venue: Venue): BookingDto {
   const status = effectiveStatus(booking, now);
   return {
     id: booking.id,
@@ -34,8 +94,30 @@ export function toBookingDto(booking: BookingView, now: number): BookingDto {
     expires_at: status === 'pending' && booking.expiresAt != null ? formatInstant(booking.expiresAt) : null,
     guest: { name: booking.guest.name, email: booking.guest.email },
     room: toRoomDto(booking.room),
+    reference: booking.reference,
+    players: booking.players,
+    price: {
+      total: fromCents(booking.totalCents ?? totalCents(booking.room, booking.players)),
+      currency: booking.currency ?? venue.currency,
+    },
+    local_start: formatLocal(booking.startAt, venue.timezone),
+    local_end: formatLocal(booking.endAt, venue.timezone),
+    cancellable_until: formatInstant(cancellableUntil(booking.startAt, venuePolicy(venue))),
   };
 }
+
+const roomOfRow = (row: PrefixedRoomRow<'room_'>): RoomRow => ({
+  id: row.room_id,
+  name: row.room_name,
+  description: row.room_description,
+  price_cents: row.room_price_cents,
+  price_per: row.room_price_per,
+  price_tiers: row.room_price_tiers,
+  min_players: row.room_min_players,
+  max_players: row.room_max_players,
+  buffer_minutes: row.room_buffer_minutes,
+  scheduled: row.room_scheduled,
+});
 
 /** A joined booking row as the wire mappers take it. */
 export function fromBookingRow(row: BookingRow): BookingView {
@@ -46,7 +128,11 @@ export function fromBookingRow(row: BookingRow): BookingView {
     endAt: Number(row.end_at),
     createdAt: Number(row.created_at),
     expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-    room: roomView({ id: row.room_id, name: row.room_name, description: row.room_description, price_cents: row.room_price_cents }),
-    guest: { name: row.guest_name, email: row.guest_email },
+    players: row.players,
+    totalCents: row.total_cents,
+    currency: row.currency,
+    reference: row.reference,
+    room: roomView(roomOfRow(row)),
+    guest: { id: row.guest_id, name: row.guest_name, email: row.guest_email },
   };
 }

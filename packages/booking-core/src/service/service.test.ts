@@ -21,7 +21,7 @@ let service: BookingApi;
 beforeEach(async () => {
   ({ db, dispose } = await freshDatabase(driver));
   clock = new ManualClock(T0);
-  service = createBookingService({ db, clock, policy: { holdMs: HOLD_MS, maxHoldMs: 3 * HOLD_MS } });
+  service = createBookingService({ db, clock, policy: { holdMs: HOLD_MS, maxHoldMs: 3 * HOLD_MS, maxLiveHoldsPerGuest: 2 } });
 });
 afterEach(() => dispose());
 

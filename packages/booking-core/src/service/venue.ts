@@ -1,0 +1,57 @@
+import { DEFAULT_VENUE, type UpdateVenueRequest, type Venue } from '../contract/venue.js';
+import { currencyDecimals, fromCents, isExactIn } from '../contract/money.js';
+import { BookingError } from '../domain/errors.js';
+import type { Database } from '../db/orm.js';
+import { sqlRunner, type Sql } from '../db/sql.js';
+import * as venueSql from '../db/venue-sql.js';
+import type { ServiceDeps } from './deps.js';
+import { inSqlTransaction } from './transaction.js';
+
+/** The venue's settings; the defaults until any are stored. */
+export async function readVenue(sql: Sql): Promise<Venue> {
+  const [row] = await sql.all<Venue>(venueSql.readVenue());
+  return row ?? DEFAULT_VENUE;
+}
+
+export const getVenue = ({ db }: ServiceDeps): Promise<Venue> => readVenue(sqlRunner(db));
+
+const ROOM_PRICES = 'select id, price_cents, price_tiers from room';
+
+/**
+ * Changes any of the venue's settings. Prices are stored in hundredths, so a new currency keeps
+ * every amount as it reads (12.50 stays 12.50); one with fewer decimals is refused while a room
+ * has an amount it cannot express (JPY has no 12.50).
+ */
+export async function updateVenue({ db, clock }: ServiceDeps, request: UpdateVenueRequest): Promise<Venue> {
+  return inSqlTransaction(db, async (sql) => {
+    const venue = { ...(await readVenue(sql)), ...request };
+    if (request.currency !== undefined && currencyDecimals(request.currency) < 2) {
+      const rooms = await sql.all<{ id: number; price_cents: number; price_tiers: string }>({ text: ROOM_PRICES, params: [] });
+      for (const room of rooms) {
+        const amounts = [room.price_cents, ...(JSON.parse(room.price_tiers) as { price_cents: number }[]).map((t) => t.price_cents)];
+        const inexact = amounts.map(fromCents).find((amount) => !isExactIn(amount, venue.currency));
+        if (inexact !== undefined) {
+          const message = `Room ${room.id} costs ${inexact}, which ${venue.currency} cannot express: change its prices first`;
+          throw new BookingError('VALIDATION_ERROR', message, [{ path: 'currency', message }]);
+        }
+      }
+    }
+    await sql.run(venueSql.writeVenue(venue, clock.now()));
+    return venue;
+  });
+}
+
+/** Refuses an amount the venue's currency cannot express (JPY has no cents). */
+export function assertExactIn(venue: Venue, amounts: { path: string; amount: number }[]): void {
+  for (const { path, amount } of amounts) {
+    if (!isExactIn(amount, venue.currency)) {
+      const message = `${venue.currency} amounts have ${currencyDecimals(venue.currency)} decimals`;
+      throw new BookingError('VALIDATION_ERROR', `${path}: ${message}`, [{ path, message }]);
+    }
+  }
+}
+
+/** A fresh install's first settings (data/venue.json) over the defaults; settings already stored are kept. */
+export async function seedVenue(db: Database, seed: UpdateVenueRequest, now: number): Promise<void> {
+  await sqlRunner(db).run(venueSql.insertVenueIfAbsent({ ...DEFAULT_VENUE, ...seed }, now));
+}
