@@ -62,7 +62,7 @@ describe('the served OpenAPI document', () => {
 
   it('lists under each status of each operation only the codes that travel under that status', async () => {
     const operations = operationsOf(await served());
-    expect(operations.length).toBe(18);
+    expect(operations.length).toBe(24);
     for (const { method, path, operation } of operations) {
       const label = `${method} ${path}`;
       const statuses = Object.keys(operation.responses).map(Number);
@@ -84,7 +84,21 @@ describe('the served OpenAPI document', () => {
     const document = await served();
     expect(codesOf(document.paths['/bookings/{booking_id}']!.get!.responses['404'])).toEqual(['BOOKING_NOT_FOUND']);
     expect(codesOf(document.paths['/rooms/{room_id}']!.get!.responses['404'])).toEqual(['ROOM_NOT_FOUND']);
-    expect(codesOf(document.paths['/bookings']!.post!.responses['409'])).toEqual(['ROOM_ARCHIVED', 'SLOT_UNAVAILABLE', 'IDEMPOTENCY_IN_PROGRESS']);
+    expect(codesOf(document.paths['/bookings']!.post!.responses['409'])).toEqual([
+      'ROOM_ARCHIVED',
+      'SLOT_UNAVAILABLE',
+      'INVALID_STATE',
+      'TOO_MANY_HOLDS',
+      'IDEMPOTENCY_IN_PROGRESS',
+    ]);
+    expect(codesOf(document.paths['/bookings']!.post!.responses['422'])).toEqual([
+      'PARTY_SIZE_NOT_ALLOWED',
+      'NOT_A_SESSION',
+      'TOO_SOON',
+      'TOO_FAR_AHEAD',
+      'IDEMPOTENCY_KEY_REUSED',
+    ]);
+    expect(codesOf(document.paths['/bookings/{booking_id}/cancel']!.delete!.responses['409'])).toEqual(['INVALID_STATE', 'CANCELLATION_WINDOW_CLOSED']);
     expect(codesOf(document.paths['/admin/keys/{key_id}']!.delete!.responses['404'])).toEqual(['KEY_NOT_FOUND']);
     expect(document.paths['/rooms']!.get!.responses['404']).toBeUndefined();
     // Only the contract's Error is a component of the error side: none of the adapter's own.
@@ -216,7 +230,7 @@ describe('the documented request examples', () => {
       expect(response.status, `${label}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
       sent++;
     }
-    expect(sent).toBe(11);
+    expect(sent).toBe(17);
     // These name a booking or a key by its id, which only the server issues: no example could
     // succeed on another server, so the document gives none (the docs page asks for one).
     expect(withoutExample.sort()).toEqual([

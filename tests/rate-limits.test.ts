@@ -10,6 +10,7 @@ import { startServer, type RunningServer } from './support/server.js';
 import { useServer } from './support/use-server.js';
 import { until } from './support/wait.js';
 
+// Each hold is a different guest's: these count request budgets, not the per-guest hold cap.
 const { holdBody } = fixedHours();
 
 const LIMITS = { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_HOLDS_PER_MINUTE: '3', RATE_LIMIT_READS_PER_MINUTE: '8' };
@@ -102,10 +103,10 @@ describe('rate limits shared through Redis by two instances', () => {
 
     it('a client cannot double its budget by switching instance', async () => {
       const [a, b] = setup.servers.map((server) => server.url) as [string, string];
-      expect((await call(a, 'POST', '/api/v1/bookings', { body: holdBody(1, 30) })).status).toBe(201);
-      expect((await call(b, 'POST', '/api/v1/bookings', { body: holdBody(2, 30) })).status).toBe(201);
-      expect((await call(a, 'POST', '/api/v1/bookings', { body: holdBody(3, 30) })).status).toBe(201);
-      const fourth = await call(b, 'POST', '/api/v1/bookings', { body: holdBody(4, 30) });
+      expect((await call(a, 'POST', '/api/v1/bookings', { body: holdBody(1, 30, 'guest1@example.com') })).status).toBe(201);
+      expect((await call(b, 'POST', '/api/v1/bookings', { body: holdBody(2, 30, 'guest2@example.com') })).status).toBe(201);
+      expect((await call(a, 'POST', '/api/v1/bookings', { body: holdBody(3, 30, 'guest3@example.com') })).status).toBe(201);
+      const fourth = await call(b, 'POST', '/api/v1/bookings', { body: holdBody(4, 30, 'guest4@example.com') });
       expect(fourth.status).toBe(429);
       expect(fourth.body.code).toBe('RATE_LIMITED');
     });
@@ -124,9 +125,9 @@ describe('rate limits shared through Redis by two instances', () => {
         expect(response.status).toBe(200);
       }
       // Three holds a minute, now counted per instance: not lifted, not refused outright.
-      for (const room of [1, 2, 3]) expect((await call(a, 'POST', '/api/v1/bookings', { body: holdBody(room, 30) })).status).toBe(201);
-      expect((await call(a, 'POST', '/api/v1/bookings', { body: holdBody(4, 30) })).status).toBe(429);
-      expect((await call(b, 'POST', '/api/v1/bookings', { body: holdBody(5, 30) })).status).toBe(201);
+      for (const room of [1, 2, 3]) expect((await call(a, 'POST', '/api/v1/bookings', { body: holdBody(room, 30, `guest${room}@example.com`) })).status).toBe(201);
+      expect((await call(a, 'POST', '/api/v1/bookings', { body: holdBody(4, 30, 'guest4@example.com') })).status).toBe(429);
+      expect((await call(b, 'POST', '/api/v1/bookings', { body: holdBody(5, 30, 'guest5@example.com') })).status).toBe(201);
       await until('the server logs that Redis is gone', () => servers[0]!.logs.some((line) => line.includes('redis unavailable')));
     });
   });

@@ -9,8 +9,22 @@ import { TEST_ADMIN_KEY } from './support/server.js';
 const { holdBody, slot } = fixedHours();
 
 const run = promisify(execFile);
+/** Room 1 as data/rooms.json seeds it: the original contract's flat-priced, free-range room. */
+const ROOM_1 = {
+  id: 1,
+  name: 'Room 1',
+  description: 'Escape room 1',
+  price: 10,
+  price_per: 'booking',
+  price_tiers: [],
+  min_players: 1,
+  max_players: null,
+  buffer_minutes: 0,
+  scheduled: false,
+};
 describe.each(testDrivers())('%s', (driver) => {
-  const ctx = useServer({}, driver);
+  // These tests hold many slots as one guest; the per-guest cap has tests of its own (sessions.test.ts).
+  const ctx = useServer({ MAX_LIVE_HOLDS_PER_GUEST: '1000' }, driver);
   const { api } = ctx;
   const admin = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
 
@@ -19,7 +33,7 @@ describe.each(testDrivers())('%s', (driver) => {
       const { status, body } = await api('GET', '/rooms');
       expect(status).toBe(200);
       expect(body.rooms).toHaveLength(10);
-      expect(body.rooms[0]).toEqual({ id: 1, name: 'Room 1', description: 'Escape room 1', price: 10 });
+      expect(body.rooms[0]).toEqual(ROOM_1);
       expect(body.rooms[1].price).toBe(12.5);
     });
 
@@ -38,7 +52,10 @@ describe.each(testDrivers())('%s', (driver) => {
       expect(created.status).toBe(201);
       const booking = created.body.booking;
       expect(booking).toMatchObject({ room_id: 1, status: 'pending', guest: { name: 'Ada Lovelace', email: 'ada@example.com' } });
-      expect(booking.room).toEqual({ id: 1, name: 'Room 1', description: 'Escape room 1', price: 10 });
+      expect(booking.room).toEqual(ROOM_1);
+      expect(booking).toMatchObject({ players: 1, price: { total: 10, currency: 'EUR' }, cancellable_until: booking.start_date });
+      expect(booking.reference).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/);
+      expect(booking.local_start).toBe(booking.start_date.replace('.000Z', '+00:00'));
       expect(booking.id).toMatch(/^bk_[\w-]{22}$/);
       for (const key of ['start_date', 'end_date', 'created_at', 'expires_at']) expect(booking[key]).toMatch(/Z$/);
       const heldFor = Date.parse(booking.expires_at) - Date.parse(booking.created_at);
@@ -187,6 +204,8 @@ describe.each(testDrivers())('%s', (driver) => {
         '/admin/keys/{key_id}',
         '/admin/rooms',
         '/admin/rooms/{room_id}',
+        '/admin/rooms/{room_id}/schedule',
+        '/admin/venue',
         '/availability',
         '/bookings',
         '/bookings/{booking_id}',
@@ -196,6 +215,9 @@ describe.each(testDrivers())('%s', (driver) => {
         '/bookings/{booking_id}/release',
         '/rooms',
         '/rooms/{room_id}',
+        '/rooms/{room_id}/schedule',
+        '/sessions',
+        '/venue',
       ]);
       expect(body.paths['/bookings'].post.responses['201']).toBeDefined();
       expect(body.paths['/bookings'].post.responses['409'].description).toContain('SLOT_UNAVAILABLE');

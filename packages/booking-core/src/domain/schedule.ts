@@ -1,5 +1,5 @@
 import type { FieldIssue } from '../contract/errors.js';
-import { WEEKDAYS, minuteOfDay, type DayRule, type Schedule } from '../contract/schedule.js';
+import { WEEKDAYS, minuteOfDay, type DayRule, type Schedule, type Weekday } from '../contract/schedule.js';
 import type { Interval } from './interval.js';
 import { addDays, localInstant, weekdayOf } from './zoned.js';
 
@@ -67,6 +67,27 @@ export function isSession(shape: SessionShape, slot: Interval, localDate: string
 
 const hhmm = (minute: number) => `${String(Math.floor(minute / 60) % 24).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
+interface Day {
+  label: string;
+  starts: number[];
+}
+
+/** Where a day's games first run into each other, or into the next day's first game; null if nowhere. */
+function firstOverlap(day: Day, next: Day, blocked: number): string | null {
+  let previous: number | undefined;
+  for (const start of day.starts) {
+    if (previous !== undefined && previous + blocked > start) {
+      return `On ${day.label}, the ${hhmm(previous)} game and its reset run into the ${hhmm(start)} game`;
+    }
+    previous = start;
+  }
+  const [first] = next.starts;
+  if (previous !== undefined && first !== undefined && previous + blocked > DAY_MINUTES + first) {
+    return `On ${day.label}, the ${hhmm(previous)} game and its reset run into ${next.label}'s ${hhmm(first)} game`;
+  }
+  return null;
+}
+
 /**
  * Where a schedule's games would run into each other (game plus reset), in wall-clock time:
  * within a day, and from one day's last game into the next day's first. Each issue names the
@@ -76,36 +97,17 @@ export function scheduleOverlaps(shape: SessionShape): FieldIssue[] {
   const { schedule, bufferMinutes } = shape;
   const blocked = schedule.session_minutes + bufferMinutes;
   const issues: FieldIssue[] = [];
-  const check = (path: string, label: string, starts: number[], next: number[], nextLabel: string) => {
-    for (let i = 1; i < starts.length; i++) {
-      const previous = starts[i - 1]!;
-      if (previous + blocked > starts[i]!) {
-        issues.push({ path, message: `On ${label}, the ${hhmm(previous)} game and its reset run into the ${hhmm(starts[i]!)} game` });
-        return;
-      }
-    }
-    const last = starts.at(-1);
-    const first = next[0];
-    if (last !== undefined && first !== undefined && last + blocked > DAY_MINUTES + first) {
-      issues.push({ path, message: `On ${label}, the ${hhmm(last)} game and its reset run into ${nextLabel}'s ${hhmm(first)} game` });
-    }
-  };
-  const weeklyStarts = (day: (typeof WEEKDAYS)[number]) => startMinutes(schedule.weekly[day] ?? null, shape);
+  const weekly = (day: Weekday): Day => ({ label: day, starts: startMinutes(schedule.weekly[day] ?? null, shape) });
   WEEKDAYS.forEach((day, i) => {
-    check(`weekly.${day}`, day, weeklyStarts(day), weeklyStarts(WEEKDAYS[(i + 1) % 7]!), WEEKDAYS[(i + 1) % 7]!);
+    const message = firstOverlap(weekly(day), weekly(WEEKDAYS[(i + 1) % WEEKDAYS.length] ?? 'mon'), blocked);
+    if (message) issues.push({ path: `weekly.${day}`, message });
   });
+  const dated = (date: string): Day => ({ label: date, starts: startMinutes(ruleFor(schedule, date), shape) });
   schedule.exceptions.forEach((exception, i) => {
-    const startsOf = (date: string) => startMinutes(ruleFor(schedule, date), shape);
-    const previousDate = addDays(exception.date, -1);
-    const nextDate = addDays(exception.date, 1);
-    check(`exceptions.${i}`, exception.date, startsOf(exception.date), startsOf(nextDate), nextDate);
-    // The day before runs into this one: reported here, since this exception is what changed it.
-    const before = startsOf(previousDate);
-    const last = before.at(-1);
-    const first = startsOf(exception.date)[0];
-    if (last !== undefined && first !== undefined && last + blocked > DAY_MINUTES + first) {
-      issues.push({ path: `exceptions.${i}`, message: `On ${previousDate}, the ${hhmm(last)} game and its reset run into ${exception.date}'s ${hhmm(first)} game` });
-    }
+    // The exception's own day, and the day before running into it: this exception is what changed either.
+    const day = dated(exception.date);
+    const message = firstOverlap(day, dated(addDays(exception.date, 1)), blocked) ?? firstOverlap(dated(addDays(exception.date, -1)), day, blocked);
+    if (message) issues.push({ path: `exceptions.${i}`, message });
   });
   return issues;
 }

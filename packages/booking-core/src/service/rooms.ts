@@ -79,14 +79,18 @@ function assertPricesExact(venue: Venue, request: RoomTerms): void {
 
 const tiersOf = (tiers: NonNullable<RoomTerms['price_tiers']>) => storeTiers(tiers.map((t) => ({ minPlayers: t.min_players, priceCents: toCents(t.price) })));
 
-/** A schedule must not run its games (and resets) into each other; the issue names the day. */
-function assertScheduleFits(schedule: Schedule, bufferMinutes: number, path: string): void {
+/**
+ * A schedule must not run its games (and resets) into each other; each issue names the day.
+ * `path` says which field of the request is at fault: the day itself, or the buffer that made it overlap.
+ */
+function assertScheduleFits(schedule: Schedule, bufferMinutes: number, path: (day: string) => string): void {
   const overlaps = scheduleOverlaps({ schedule, bufferMinutes });
-  if (overlaps.length > 0) {
+  const [first] = overlaps;
+  if (first) {
     throw new BookingError(
       'VALIDATION_ERROR',
-      overlaps[0]!.message,
-      overlaps.map((issue) => ({ path: path ? `${path}.${issue.path}` : issue.path, message: issue.message })),
+      first.message,
+      overlaps.map((issue) => ({ path: path(issue.path), message: issue.message })),
     );
   }
 }
@@ -133,7 +137,7 @@ export async function updateRoom({ db }: ServiceDeps, request: UpdateRoomRequest
       throw new BookingError('VALIDATION_ERROR', message, [{ path: 'max_players', message }]);
     }
     if (request.buffer_minutes !== undefined && room.schedule != null) {
-      assertScheduleFits(JSON.parse(room.schedule) as Schedule, request.buffer_minutes, 'schedule');
+      assertScheduleFits(JSON.parse(room.schedule) as Schedule, request.buffer_minutes, () => 'buffer_minutes');
     }
     if (request.name !== undefined) room.name = request.name;
     if (request.description !== undefined) room.description = request.description;
@@ -174,7 +178,7 @@ export async function setSchedule({ db }: ServiceDeps, roomId: number, schedule:
   return inTransaction(db, async (em) => {
     const room = await em.findOne(Room, roomId);
     if (!room) throw roomNotFound(roomId);
-    if (schedule) assertScheduleFits(schedule, room.bufferMinutes, 'schedule');
+    if (schedule) assertScheduleFits(schedule, room.bufferMinutes, (day) => day);
     room.schedule = schedule ? JSON.stringify(schedule) : null;
     return schedule;
   });

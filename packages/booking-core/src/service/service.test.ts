@@ -63,7 +63,19 @@ describe('rooms', () => {
   it('lists the ten seeded rooms with exact prices', async () => {
     const rooms = await service.listRooms();
     expect(rooms).toHaveLength(10);
-    expect(rooms[1]).toEqual({ id: 2, name: 'Room 2', description: 'Escape room 2', price: 12.5 });
+    expect(rooms[1]).toEqual({
+      id: 2,
+      name: 'Room 2',
+      description: 'Escape room 2',
+      price: 12.5,
+      // The seeded rooms keep the original contract: flat price per booking, any party, no reset, free ranges.
+      price_per: 'booking',
+      price_tiers: [],
+      min_players: 1,
+      max_players: null,
+      buffer_minutes: 0,
+      scheduled: false,
+    });
   });
 
   it('answers ROOM_NOT_FOUND for an unknown room', async () => {
@@ -82,8 +94,8 @@ describe('holds', () => {
   it('refuses an overlapping hold but allows a back-to-back one', async () => {
     await service.placeHold(holdRequest(1, 24, 2));
     expect(await codeOf(service.placeHold(holdRequest(1, 25)))).toBe('SLOT_UNAVAILABLE');
-    await expect(service.placeHold(holdRequest(1, 26))).resolves.toMatchObject({ status: 'pending' });
-    await expect(service.placeHold(holdRequest(2, 24))).resolves.toMatchObject({ status: 'pending' });
+    await expect(service.placeHold(holdRequest(1, 26, 1, 'bob@example.com'))).resolves.toMatchObject({ status: 'pending' });
+    await expect(service.placeHold(holdRequest(2, 24, 1, 'cy@example.com'))).resolves.toMatchObject({ status: 'pending' });
   });
 
   it('refuses a slot that starts now or in the past', async () => {
@@ -199,9 +211,9 @@ describe('the database guard', () => {
 describe('admin listing', () => {
   it('filters by status, room and range and follows the cursor', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await service.placeHold(holdRequest(1, 24 + i))).id);
+    for (let i = 0; i < 5; i++) ids.push((await service.placeHold(holdRequest(1, 24 + i, 1, `guest${i}@example.com`))).id);
     await service.confirmHold(ids[0]!);
-    await service.placeHold(holdRequest(2, 24));
+    await service.placeHold(holdRequest(2, 24, 1, 'another@example.com'));
 
     const page1 = await service.listBookings({ room_id: 1, limit: 2 });
     expect(page1.bookings.map((b) => b.id)).toEqual(ids.slice(0, 2));
