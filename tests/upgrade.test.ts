@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AvailabilityInput, HoldInput } from '@escape-room/booking-core/contract';
+import { AvailabilityInput, HoldInput, ListBookingsInput } from '@escape-room/booking-core/contract';
 import { databaseTarget, migrate, openDatabase, type Database } from '@escape-room/booking-core/db';
 import { BookingError, ManualClock } from '@escape-room/booking-core/domain';
 import { createBookingService, type BookingApi } from '@escape-room/booking-core/service';
@@ -118,6 +118,21 @@ describe.each(testDrivers())('a %s database made by release 0.1.0', (driver) => 
     expect(page.bookings).toHaveLength(Object.keys(expected).length);
   });
 
+  it('gives every earlier booking a distinct reference, one player, and its room\'s price in the venue\'s currency', async () => {
+    const { bookings } = await service.listBookings({ limit: 100 });
+    const references = bookings.map((b) => b.reference);
+    expect(new Set(references).size).toBe(bookings.length);
+    for (const reference of references) expect(reference).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/);
+    for (const booking of bookings) {
+      expect(booking.players).toBe(1);
+      // Held before prices were locked: the room's flat price, as the release charged.
+      expect(booking.price).toEqual({ total: booking.room.price, currency: 'EUR' });
+    }
+    // Each is found by its reference, whatever its case.
+    const [first] = bookings;
+    expect((await service.listBookings(ListBookingsInput.parse({ reference: first!.reference.toLowerCase() }))).bookings.map((b) => b.id)).toEqual([first!.id]);
+  });
+
   it('replays the hold stored under its idempotency key', async () => {
     const request = HoldInput.parse({
       room_id: 1,
@@ -153,6 +168,11 @@ describe.each(testDrivers())('a %s database made by release 0.1.0', (driver) => 
     const insert = `insert into booking (id, room_id, guest_id, status, start_at, end_at, created_at, updated_at, expires_at)
       values ('bk_behind_the_back', 1, ${guest}, 'confirmed', ${start}, ${start + 1_800_000}, 0, 0, null)`;
     await expect(sql(fixture.url, insert)).rejects.toThrow(/SLOT_UNAVAILABLE|booking_no_overlap/);
+    // As an earlier release writes it (no reference, no buffer): the guard holds, and the row gets a reference.
+    const after = Date.parse('2032-01-01T10:00:00Z');
+    await sql(fixture.url, insert.replace('bk_behind_the_back', 'bk_old_writer').replace(String(start), String(after)).replace(String(start + 1_800_000), String(after + 1_800_000)));
+    const [written] = await sql<{ reference: string }>(fixture.url, "select reference from booking where id = 'bk_old_writer'");
+    expect(written?.reference).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/);
   });
 
   it('is served by today\'s server as it is', async () => {

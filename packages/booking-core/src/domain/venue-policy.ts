@@ -52,7 +52,7 @@ export function assertPartyFits(roomId: number, limits: PartyLimits, players: nu
   if (!partyFits(limits, players)) {
     const range = limits.maxPlayers === null ? `${limits.minPlayers} or more` : `${limits.minPlayers} to ${limits.maxPlayers}`;
     throw new BookingError('PARTY_SIZE_NOT_ALLOWED', `Room ${roomId} takes parties of ${range} players, not ${players}`, [
-      { path: 'players', message: `Between ${range}` },
+      { path: 'players', message: `Parties of ${range} players` },
     ]);
   }
 }
