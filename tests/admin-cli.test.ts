@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
 import { useServer } from './support/use-server.js';
@@ -132,7 +135,15 @@ describe('the admin CLI against a live server', () => {
       ['rooms', 'create'],
       ['rooms', 'update'],
       ['rooms', 'archive'],
+      ['rooms', 'schedule'],
+      ['rooms', 'schedule', 'show'],
+      ['rooms', 'schedule', 'set'],
+      ['rooms', 'schedule', 'clear'],
       ['availability'],
+      ['sessions'],
+      ['venue'],
+      ['venue', 'show'],
+      ['venue', 'set'],
       ['bookings'],
       ['bookings', 'list'],
       ['bookings', 'show'],
@@ -178,5 +189,173 @@ describe('the admin CLI listing every booking', () => {
     expect(table.stdout).toContain('2 booking(s)');
     const utc = await admin(['bookings', 'list', '--room', '1', '--utc'], env);
     expect(utc.stdout).toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:00:00Z/);
+  });
+});
+
+describe('the admin CLI for the venue, schedules and sessions', () => {
+  // A server of its own: these tests change the venue's time zone and policies.
+  const own = useServer();
+  const run = (args: string[]) => admin(args, { API_URL: own.url });
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'admin-cli-'));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const scheduleFile = async (name: string, schedule: unknown) => {
+    const path = join(dir, name);
+    await writeFile(path, JSON.stringify(schedule));
+    return path;
+  };
+
+  // Far ahead of any clock these tests run on: 1 March 2031 is a Saturday.
+  const SATURDAY = '2031-03-01';
+  const SCHEDULE = {
+    session_minutes: 60,
+    weekly: { sat: { starts: ['10:00', '11:15'] }, sun: { open: '14:00', close: '18:00' } },
+    exceptions: [{ date: '2031-03-08', closed: true }],
+  };
+
+  it('shows the venue, and sets each of its fields (none lifts the horizon)', async () => {
+    const shown = await run(['venue', 'show']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/time zone\s+UTC/);
+    expect(shown.stdout).toMatch(/horizon\s+none/);
+
+    const set = await run([
+      'venue', 'set', '--name', 'Locked In Paris', '--timezone', 'Europe/Paris', '--currency', 'eur',
+      '--min-notice-minutes', '60', '--horizon-days', '3650', '--cancellation-cutoff-hours', '24', '--json',
+    ]);
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual({
+      name: 'Locked In Paris',
+      timezone: 'Europe/Paris',
+      currency: 'EUR',
+      min_notice_minutes: 60,
+      horizon_days: 3650,
+      cancellation_cutoff_hours: 24,
+    });
+    expect(JSON.parse((await run(['venue', 'set', '--horizon-days', 'none', '--json'])).stdout).horizon_days).toBeNull();
+    expect((await own.api('GET', '/venue')).body.venue.horizon_days).toBeNull();
+
+    const badZone = await run(['venue', 'set', '--timezone', 'Mars/Olympus']);
+    expect(badZone.code).toBe(2);
+    expect(badZone.stderr).toContain('timezone: Expected an IANA time-zone name');
+    expect((await run(['venue', 'set', '--horizon-days', '-1'])).code).toBe(2);
+  });
+
+  it('creates and updates rooms with party limits, price tiers and a reset', async () => {
+    const created = await run([
+      'rooms', 'create', '--name', 'Vault 9', '--price', '33.33', '--price-per', 'player',
+      '--price-tier', '5:25', '--price-tier', '7:20', '--min-players', '2', '--max-players', '8', '--buffer-minutes', '15',
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('33.33 per player, 5+: 25.00, 7+: 20.00');
+    expect(created.stdout).toMatch(/2-8\s+│?\s*15 min/);
+    const id = /Created room (\d+)/.exec(created.stdout)?.[1];
+    if (!id) throw new Error(`no room id in ${created.stdout}`);
+
+    const updated = JSON.parse((await run(['rooms', 'update', id, '--max-players', 'none', '--clear-price-tiers', '--json'])).stdout);
+    expect(updated).toMatchObject({ price_per: 'player', price_tiers: [], min_players: 2, max_players: null, buffer_minutes: 15 });
+    expect((await run(['rooms', 'update', id, '--clear-price-tiers', '--price-tier', '3:1'])).code).toBe(2);
+    expect((await run(['rooms', 'update', id, '--price-tier', 'three'])).code).toBe(2);
+    expect((await run(['rooms', 'update', id, '--price-per', 'team'])).code).toBe(2);
+    const refused = await run(['rooms', 'update', id, '--min-players', '9', '--max-players', '3']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('max_players');
+  });
+
+  it('sets a schedule from a file, shows it, lists its sessions in venue time, and clears it', async () => {
+    await own.api('PATCH', '/admin/venue', { body: { timezone: 'Europe/Paris', min_notice_minutes: 0 }, headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+    await own.api('PATCH', '/admin/rooms/7', {
+      body: { price: 33.33, price_per: 'player', min_players: 2, max_players: 6 },
+      headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
+    });
+    expect((await run(['rooms', 'schedule', 'show', '7'])).stdout).toContain('Room 7 has no schedule');
+
+    const set = await run(['rooms', 'schedule', 'set', '7', '--file', await scheduleFile('room7.json', SCHEDULE)]);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(/sat\s+10:00, 11:15/);
+    expect(set.stdout).toMatch(/sun\s+from 14:00, every game ending by 18:00/);
+    expect(set.stdout).toMatch(/mon\s+closed/);
+    expect(set.stdout).toMatch(/2031-03-08\s+closed/);
+    expect(JSON.parse((await run(['rooms', 'schedule', 'show', '7', '--json'])).stdout)).toEqual(SCHEDULE);
+
+    const table = await run(['sessions', '--date', SATURDAY, '--players', '3']);
+    expect(table.code).toBe(0);
+    const rows = table.stdout.split('\n').filter((line) => line.includes(SATURDAY));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/10:00-11:00 \+01:00\s+│?\s*7 Room 7\s+│?\s*available\s+│?\s*3\s+│?\s*99\.99 EUR/);
+    expect(rows[1]).toContain('11:15-12:15 +01:00');
+    expect(table.stdout).toContain('2 session(s), times in Europe/Paris');
+    expect((await run(['sessions', '--date', SATURDAY, '--utc'])).stdout).toContain('09:00-10:00 UTC');
+    const twoDays = JSON.parse((await run(['sessions', '--date', SATURDAY, '--days', '2', '--room', '7', '--json'])).stdout);
+    expect(twoDays.sessions.map((s: { local_start: string }) => s.local_start)).toEqual([
+      '2031-03-01T10:00:00+01:00',
+      '2031-03-01T11:15:00+01:00',
+      // Sunday's opening hours: a game every hour (no reset), the last ending at 18:00.
+      '2031-03-02T14:00:00+01:00',
+      '2031-03-02T15:00:00+01:00',
+      '2031-03-02T16:00:00+01:00',
+      '2031-03-02T17:00:00+01:00',
+    ]);
+    expect(twoDays.sessions[0].price).toEqual({ players: 2, total: 66.66 });
+    expect((await run(['sessions', '--date', SATURDAY, '--players', '7'])).stdout).toContain('No session on those days');
+    expect((await run(['sessions', '--date', '2031-02-30'])).code).toBe(2);
+
+    const overlapping = await run(['rooms', 'schedule', 'set', '7', '--file', await scheduleFile('tight.json', { session_minutes: 90, weekly: { sat: { starts: ['10:00', '11:00'] } } })]);
+    expect(overlapping.code).toBe(2);
+    expect(overlapping.stderr).toContain('sat');
+    const notJson = join(dir, 'not.json');
+    await writeFile(notJson, 'sat 10:00');
+    expect((await run(['rooms', 'schedule', 'set', '7', '--file', notJson])).code).toBe(2);
+    expect((await run(['rooms', 'schedule', 'set', '7', '--file', join(dir, 'missing.json')])).code).toBe(2);
+    expect((await run(['rooms', 'schedule', 'set', '99999', '--file', await scheduleFile('any.json', SCHEDULE)])).code).toBe(5);
+
+    const cleared = await run(['rooms', 'schedule', 'clear', '7']);
+    expect(cleared.code).toBe(0);
+    expect(cleared.stdout).toContain('takes any free range');
+    expect(JSON.parse((await run(['rooms', 'schedule', 'show', '7', '--json'])).stdout)).toBeNull();
+    expect((await run(['sessions', '--date', SATURDAY])).stdout).toContain('No session on those days');
+  });
+
+  it('shows held and booked sessions, and a booking by its reference as well as its id', async () => {
+    const auth = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
+    await own.api('PATCH', '/admin/venue', { body: { timezone: 'Europe/Paris', min_notice_minutes: 0 }, headers: auth });
+    await own.api('PATCH', '/admin/rooms/8', { body: { price: 33.33, price_per: 'player', min_players: 2 }, headers: auth });
+    await own.api('PUT', '/admin/rooms/8/schedule', { body: SCHEDULE, headers: auth });
+    const [first, second] = (await own.api('GET', `/sessions?date=${SATURDAY}&room_id=8`)).body.sessions;
+    const hold = async (session: typeof first, email: string) =>
+      (await own.api('POST', '/bookings', {
+        body: { room_id: 8, start_date: session.start_date, end_date: session.end_date, players: 3, guest: { name: 'Ada Lovelace', email } },
+      })).body.booking;
+    const held = await hold(first, 'held@example.com');
+    const booked = await hold(second, 'booked@example.com');
+    await own.api('PUT', `/bookings/${booked.id}/confirm`);
+
+    const table = await run(['sessions', '--date', SATURDAY, '--room', '8']);
+    const heldUntil = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(held.expires_at));
+    expect(table.stdout).toContain(`held until ${heldUntil}`);
+    expect(table.stdout).toMatch(/11:15-12:15 \+01:00\s+│?\s*8 Room 8\s+│?\s*booked/);
+
+    for (const key of [booked.reference, booked.reference.toLowerCase(), booked.id]) {
+      const shown = await run(['bookings', 'show', key]);
+      expect(shown.code, key).toBe(0);
+      expect(shown.stdout).toContain(booked.id);
+      expect(shown.stdout).toMatch(new RegExp(`reference\\s+${booked.reference}`));
+      expect(shown.stdout).toMatch(/players\s+3/);
+      expect(shown.stdout).toMatch(/price\s+99\.99 EUR/);
+      expect(shown.stdout).toMatch(/venue time\s+2031-03-01 11:15 \+01:00 to 12:15 \+01:00/);
+    }
+    expect(JSON.parse((await run(['bookings', 'show', booked.reference, '--json'])).stdout).id).toBe(booked.id);
+    const listed = await run(['bookings', 'list', '--room', '8']);
+    expect(listed.stdout).toContain(held.reference);
+
+    const unknown = await run(['bookings', 'show', 'ABCDEFGH']);
+    expect(unknown.code).toBe(5);
+    expect(unknown.stderr).toContain('No booking has the reference ABCDEFGH');
+    const noKey = await admin(['bookings', 'show', booked.reference], { API_URL: own.url, ADMIN_API_KEY: '' });
+    expect(noKey.code).toBe(4);
   });
 });

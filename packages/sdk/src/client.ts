@@ -10,10 +10,16 @@ import type {
   HoldInput,
   ListBookingsInput,
   Room,
+  Schedule,
+  SessionsInput,
+  SessionsPage,
+  SetScheduleInput,
   UpdateRoomInput,
+  UpdateVenueInput,
+  Venue,
 } from '@escape-room/booking-core/contract';
 import type { AppRouter } from '@escape-room/api/router';
-import { toBookingApiError, type BookingApiError } from './errors.js';
+import { BookingApiError, toBookingApiError } from './errors.js';
 
 type HeaderMap = Record<string, string>;
 
@@ -95,10 +101,23 @@ export function createBookingClient(options: BookingClientOptions) {
   });
 
   return {
+    /** The venue's name, time zone, currency and booking policies. */
+    venue: (): Promise<Venue> => attempt(async () => (await trpc.venue.get.query()).venue),
+
+    /**
+     * The sessions of the scheduled rooms over venue-local days (`date`, `days`), sorted by start,
+     * then room, with their status and a price for `players` (or each room's `min_players`).
+     * Hold one by passing its `room_id`, `start_date` and `end_date` to `bookings.hold` as they are.
+     */
+    sessions: (query: SessionsInput): Promise<SessionsPage> => attempt(() => trpc.sessions.list.query(query)),
+
     rooms: {
       list: (): Promise<Room[]> => attempt(async () => (await trpc.rooms.list.query()).rooms),
       get: (roomId: number): Promise<Room> =>
         attempt(async () => (await trpc.rooms.get.query({ room_id: roomId })).room),
+      /** The room's weekly sessions and dated exceptions, in venue-local time; `null` when it takes any free range. */
+      schedule: (roomId: number): Promise<Schedule | null> =>
+        attempt(async () => (await trpc.rooms.schedule.query({ room_id: roomId })).schedule),
     },
 
     /** Rooms with no confirmed booking and no live hold overlapping `[start_date, end_date)`. */
@@ -108,7 +127,10 @@ export function createBookingClient(options: BookingClientOptions) {
     bookings: {
       /**
        * Holds a slot for the server's hold length; confirm or release it before `expires_at`.
-       * Safe to retry: every attempt of one call carries the same Idempotency-Key.
+       * A scheduled room takes exactly one of its sessions. `players` defaults to the room's
+       * `min_players`; the price is locked now. `replaces` gives back one of the same guest's
+       * live holds in the same step. Safe to retry: every attempt of one call carries the same
+       * Idempotency-Key.
        */
       hold: (request: HoldInput, holdOptions: HoldOptions = {}): Promise<Booking> => {
         const context: OperationContext = { idempotencyKey: holdOptions.idempotencyKey ?? globalThis.crypto.randomUUID() };
@@ -128,6 +150,11 @@ export function createBookingClient(options: BookingClientOptions) {
     },
 
     admin: {
+      venue: {
+        /** Changes any of the venue's settings; `horizon_days: null` lifts the horizon. */
+        update: (changes: UpdateVenueInput): Promise<Venue> =>
+          attempt(async () => (await trpc.admin.venue.update.mutate(changes)).venue),
+      },
       bookings: {
         /** One page of bookings, oldest slot first. */
         list: (query: ListBookingsInput = {}): Promise<BookingPage> =>
@@ -154,6 +181,19 @@ export function createBookingClient(options: BookingClientOptions) {
         /** Stops new holds on the room; its bookings stay. */
         archive: (roomId: number): Promise<AdminRoom> =>
           attempt(async () => (await trpc.admin.rooms.archive.mutate({ room_id: roomId })).room),
+        /** The room then sells these sessions only; existing bookings keep their times and prices. */
+        setSchedule: (roomId: number, schedule: Omit<SetScheduleInput, 'room_id'>): Promise<Schedule> =>
+          attempt(async () => {
+            const set = (await trpc.admin.rooms.setSchedule.mutate({ ...schedule, room_id: roomId })).schedule;
+            // The output schema is shared with `clearSchedule`, whose answer is null; this one's never is.
+            if (set === null) throw new BookingApiError('UNEXPECTED_RESPONSE', 'The API answered a set schedule with null', 200);
+            return set;
+          }),
+        /** The room takes any free range again; existing bookings stay. */
+        clearSchedule: (roomId: number): Promise<void> =>
+          attempt(async () => {
+            await trpc.admin.rooms.clearSchedule.mutate({ room_id: roomId });
+          }),
       },
       keys: {
         list: (): Promise<AdminKey[]> => attempt(async () => (await trpc.admin.keys.list.query()).keys),
