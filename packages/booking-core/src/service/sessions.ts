@@ -81,7 +81,13 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
   if (candidates.length === 0) return page;
 
   const now = clock.now();
-  const window = { start: Math.min(...candidates.map((c) => c.start)), end: Math.max(...candidates.map((c) => c.blockedUntil)) };
+  // A loop, not Math.min(...spread): a month of short games over many rooms is more arguments
+  // than a call can take (RangeError past about 125,000).
+  const window = { start: Infinity, end: -Infinity };
+  for (const c of candidates) {
+    window.start = Math.min(window.start, c.start);
+    window.end = Math.max(window.end, c.blockedUntil);
+  }
   const byRoom = new Map<number, BlockingRow[]>();
   for (const b of await sql.all<BlockingRow>(bookingSql.blockingIn(window, now))) {
     byRoom.set(b.room_id, [...(byRoom.get(b.room_id) ?? []), b]);
