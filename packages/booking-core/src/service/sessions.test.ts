@@ -394,6 +394,13 @@ describe.each(testDrivers())('sessions on %s', (driver) => {
       expect(await holdSession(next!, { players: 8 })).toMatchObject({ players: 8, price: { total: 120 } });
     });
 
+    it('refuses, on both drivers alike, a party whose total is more than a booking can store', async () => {
+      await updateRoom(5, { price: 1_000_000, price_per: 'player' });
+      const start = Date.UTC(2030, 5, 3, 10);
+      expect(await codeOf(hold(5, start, start + HOUR, { players: 22 }))).toBe('VALIDATION_ERROR');
+      expect((await hold(5, start, start + HOUR, { players: 21 })).price).toEqual({ total: 21_000_000, currency: 'EUR' });
+    });
+
     it('sells in whole yen in a JPY venue', async () => {
       // The seeded rooms have half-euro prices, which yen cannot express.
       const refused = await errorOf(setVenue({ currency: 'JPY' }));
