@@ -86,7 +86,10 @@ describe.each(testDrivers())('the buffer guard on %s', (driver) => {
       .run({ text: `update booking set status = 'confirmed', updated_at = ? where id = ?`, params: [NOW, released] })
       .then(
         () => 'accepted',
-        (error: unknown) => (bookingSql.isOverlapViolation(error) ? 'refused' : Promise.reject(error)),
+        (error: unknown) => {
+          if (bookingSql.isOverlapViolation(error)) return 'refused';
+          throw error;
+        },
       );
     expect(await revive).toBe('refused');
   });
