@@ -78,9 +78,10 @@ export function scheduleOverlaps(shape: SessionShape): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const check = (path: string, label: string, starts: number[], next: number[], nextLabel: string) => {
     for (let i = 1; i < starts.length; i++) {
-      const previous = starts[i - 1]!;
-      if (previous + blocked > starts[i]!) {
-        issues.push({ path, message: `On ${label}, the ${hhmm(previous)} game and its reset run into the ${hhmm(starts[i]!)} game` });
+      const previous = starts[i - 1];
+      const current = starts[i];
+      if (previous !== undefined && current !== undefined && previous + blocked > current) {
+        issues.push({ path, message: `On ${label}, the ${hhmm(previous)} game and its reset run into the ${hhmm(current)} game` });
         return;
       }
     }
@@ -92,7 +93,8 @@ export function scheduleOverlaps(shape: SessionShape): FieldIssue[] {
   };
   const weeklyStarts = (day: (typeof WEEKDAYS)[number]) => startMinutes(schedule.weekly[day] ?? null, shape);
   WEEKDAYS.forEach((day, i) => {
-    check(`weekly.${day}`, day, weeklyStarts(day), weeklyStarts(WEEKDAYS[(i + 1) % 7]!), WEEKDAYS[(i + 1) % 7]!);
+    const next = WEEKDAYS[(i + 1) % WEEKDAYS.length] ?? WEEKDAYS[0];
+    check(`weekly.${day}`, day, weeklyStarts(day), weeklyStarts(next), next);
   });
   schedule.exceptions.forEach((exception, i) => {
     const startsOf = (date: string) => startMinutes(ruleFor(schedule, date), shape);

@@ -32,7 +32,9 @@ export function addDays(date: string, days: number): string {
 
 export function weekdayOf(date: string): Weekday {
   // Temporal numbers Monday 1 to Sunday 7, as WEEKDAYS is ordered.
-  return WEEKDAYS[Temporal.PlainDate.from(date).dayOfWeek - 1]!;
+  const day = WEEKDAYS[Temporal.PlainDate.from(date).dayOfWeek - 1];
+  if (day === undefined) throw new Error(`no weekday for ${date}`);
+  return day;
 }
 
 /** The same venue-local wall-clock time `days` calendar days later: 24 hours, or 23 or 25 across a DST change. */

@@ -82,10 +82,11 @@ const tiersOf = (tiers: NonNullable<RoomTerms['price_tiers']>) => storeTiers(tie
 /** A schedule must not run its games (and resets) into each other; the issue names the day. */
 function assertScheduleFits(schedule: Schedule, bufferMinutes: number, path: string): void {
   const overlaps = scheduleOverlaps({ schedule, bufferMinutes });
-  if (overlaps.length > 0) {
+  const [first] = overlaps;
+  if (first) {
     throw new BookingError(
       'VALIDATION_ERROR',
-      overlaps[0]!.message,
+      first.message,
       overlaps.map((issue) => ({ path: path ? `${path}.${issue.path}` : issue.path, message: issue.message })),
     );
   }
