@@ -601,6 +601,13 @@ describe.each(testDrivers())('sessions on %s', (driver) => {
       expect((await service.getBooking(third.id)).status).toBe('expired');
     });
 
+    it('keeps to the cap when one guest’s holds race each other', async () => {
+      const results = await Promise.allSettled([1, 2, 3, 4, 5].map((room) => hold(room, at(10), at(11), { guest: ada })));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+      for (const r of results) if (r.status === 'rejected') expect((r.reason as BookingError).code).toBe('TOO_MANY_HOLDS');
+      expect((await service.listBookings(ListBookingsInput.parse({ status: 'pending' }))).bookings).toHaveLength(2);
+    });
+
     it('swaps a hold for another atomically, at the cap, in the same room’s overlapping slot too', async () => {
       await setSchedule(1, { session_minutes: 60, weekly: daily({ starts: ['10:00', '11:00'] }) });
       const [ten, eleven] = await sessions('2030-06-03', { room_id: 1 });
