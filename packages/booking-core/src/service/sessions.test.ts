@@ -339,6 +339,29 @@ describe.each(testDrivers())('sessions on %s', (driver) => {
       await expect(hold(4, at('08:00'), at('09:30'))).resolves.toMatchObject({ status: 'pending' });
     });
 
+    it('sees a long booking from deep inside it, among short ones before and after', async () => {
+      // Made while room 6 took free ranges; then it sells a half-hour game every hour.
+      await service.confirmHold((await hold(6, at('07:00'), at('07:10'))).id);
+      await service.confirmHold((await hold(6, at('08:00'), at('13:00'))).id);
+      const held = await hold(6, at('13:00'), at('14:00'));
+      await service.confirmHold((await hold(6, at('15:20'), at('15:40'))).id);
+      const hourly = Array.from({ length: 11 }, (_, i) => `${String(7 + i).padStart(2, '0')}:00`);
+      await setSchedule(6, { session_minutes: 30, weekly: daily({ starts: hourly }) });
+      expect((await sessions('2030-06-03', { room_id: 6 })).map((s) => [s.start_date.slice(11, 16), s.status, s.held_until])).toEqual([
+        ['07:00', 'booked', undefined],
+        ['08:00', 'booked', undefined],
+        ['09:00', 'booked', undefined],
+        ['10:00', 'booked', undefined],
+        ['11:00', 'booked', undefined],
+        ['12:00', 'booked', undefined],
+        ['13:00', 'held', held.expires_at],
+        ['14:00', 'available', undefined],
+        ['15:00', 'booked', undefined],
+        ['16:00', 'available', undefined],
+        ['17:00', 'available', undefined],
+      ]);
+    });
+
     it('hides a free-range room from availability when a booking’s reset covers the range', async () => {
       await updateRoom(5, { buffer_minutes: 30 });
       await service.confirmHold((await hold(5, at('10:00'), at('11:00'))).id);
