@@ -1,7 +1,7 @@
 import type { Booking as BookingDto, BookingStatus, HoldRequest, Schedule, Venue } from '../contract/index.js';
 import { BookingError } from '../domain/errors.js';
 import { assertBookable, extendedExpiry, holdExpiry } from '../domain/hold-policy.js';
-import { totalCents } from '../domain/pricing.js';
+import { assertTotalStorable, totalCents } from '../domain/pricing.js';
 import { isSession } from '../domain/schedule.js';
 import { effectiveStatus, transitions, type BookingState } from '../domain/status.js';
 import { assertCancellable, assertPartyFits, assertTimely, type VenuePolicy } from '../domain/venue-policy.js';
@@ -87,6 +87,8 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       const venue = await readVenue(sql);
       const players = request.players ?? room.minPlayers;
       assertPartyFits(roomId, room, players);
+      const total = totalCents(room, players);
+      assertTotalStorable(total);
       if (row.schedule !== null) assertSession(JSON.parse(row.schedule) as Schedule, room.bufferMinutes, slot, venue.timezone);
       assertTimely(slot.start, now, venuePolicy(venue));
 
@@ -116,7 +118,7 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
         createdAt: now,
         expiresAt: holdExpiry(policy, now),
         players,
-        totalCents: totalCents(room, players),
+        totalCents: total,
         currency: venue.currency,
         reference: newReference(),
         room,

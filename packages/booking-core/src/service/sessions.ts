@@ -36,16 +36,64 @@ interface Candidate {
   blockedUntil: number;
 }
 
+/** A booking that blocks part of the window, its times as numbers (PostgreSQL sends bigints as text). */
+interface Blocking {
+  start: number;
+  blockedUntil: number;
+  confirmed: boolean;
+  expiresAt: number;
+}
+
+/** One room's blocking bookings, sorted by start, and the longest blocked interval among them. */
+interface RoomBlocking {
+  bookings: Blocking[];
+  longest: number;
+}
+
+function groupByRoom(rows: readonly BlockingRow[]): Map<number, RoomBlocking> {
+  const byRoom = new Map<number, RoomBlocking>();
+  for (const row of rows) {
+    const b: Blocking = {
+      start: Number(row.start_at),
+      blockedUntil: Number(row.blocked_until),
+      confirmed: row.status === 'confirmed',
+      expiresAt: Number(row.expires_at),
+    };
+    let room = byRoom.get(row.room_id);
+    if (!room) byRoom.set(row.room_id, (room = { bookings: [], longest: 0 }));
+    room.bookings.push(b);
+    room.longest = Math.max(room.longest, b.blockedUntil - b.start);
+  }
+  for (const room of byRoom.values()) room.bookings.sort((a, b) => a.start - b.start);
+  return byRoom;
+}
+
 /**
  * What is blocking a session: `booked` if a confirmed booking overlaps its blocked interval,
- * else `held` until the last live hold on it lapses, else nothing.
+ * else `held` until the last live hold on it lapses, else nothing. Only the bookings that can
+ * overlap are visited (a binary search, then back no further than the longest blocked
+ * interval), so a month of fully booked short games stays linear rather than quadratic.
  */
-function blockage(candidate: Candidate, bookings: readonly BlockingRow[]): { status: 'booked' | 'held'; heldUntil?: number } | null {
+function blockage(candidate: Candidate, room: RoomBlocking | undefined): { status: 'booked' | 'held'; heldUntil?: number } | null {
+  if (!room) return null;
+  const { bookings, longest } = room;
+  const blocked = { start: candidate.start, end: candidate.blockedUntil };
+  // From `lo` on, bookings start when the session's blocked interval has ended.
+  let lo = 0;
+  let hi = bookings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((bookings[mid]?.start ?? Infinity) < blocked.end) lo = mid + 1;
+    else hi = mid;
+  }
   let heldUntil: number | null = null;
-  for (const b of bookings) {
-    if (!overlaps({ start: candidate.start, end: candidate.blockedUntil }, { start: Number(b.start_at), end: Number(b.blocked_until) })) continue;
-    if (b.status === 'confirmed') return { status: 'booked' };
-    heldUntil = Math.max(heldUntil ?? 0, Number(b.expires_at));
+  for (let i = lo - 1; i >= 0; i--) {
+    const b = bookings[i];
+    // This one and every earlier one ended before the session starts.
+    if (!b || b.start + longest <= blocked.start) break;
+    if (!overlaps(blocked, { start: b.start, end: b.blockedUntil })) continue;
+    if (b.confirmed) return { status: 'booked' };
+    heldUntil = Math.max(heldUntil ?? 0, b.expiresAt);
   }
   return heldUntil === null ? null : { status: 'held', heldUntil };
 }
@@ -81,11 +129,14 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
   if (candidates.length === 0) return page;
 
   const now = clock.now();
-  const window = { start: Math.min(...candidates.map((c) => c.start)), end: Math.max(...candidates.map((c) => c.blockedUntil)) };
-  const byRoom = new Map<number, BlockingRow[]>();
-  for (const b of await sql.all<BlockingRow>(bookingSql.blockingIn(window, now))) {
-    byRoom.set(b.room_id, [...(byRoom.get(b.room_id) ?? []), b]);
+  // A loop, not Math.min(...spread): a month of short games over many rooms is more arguments
+  // than a call can take (RangeError past about 125,000).
+  const window = { start: Infinity, end: -Infinity };
+  for (const c of candidates) {
+    window.start = Math.min(window.start, c.start);
+    window.end = Math.max(window.end, c.blockedUntil);
   }
+  const byRoom = groupByRoom(await sql.all<BlockingRow>(bookingSql.blockingIn(window, now)));
 
   const policy = venuePolicy(venue);
   const latestStart = horizonEnd(now, policy);
@@ -93,7 +144,7 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
   candidates.sort((a, b) => a.start - b.start || a.room.id - b.room.id);
   page.sessions = candidates.map((c): Session => {
     const until = bookableUntil(c.start, policy);
-    const blocked = blockage(c, byRoom.get(c.room.id) ?? []);
+    const blocked = blockage(c, byRoom.get(c.room.id));
     const closed = now >= until || (latestStart !== null && c.start > latestStart);
     const status: SessionStatus = blocked?.status === 'booked' ? 'booked' : closed ? 'closed' : (blocked?.status ?? 'available');
     const players = query.players ?? c.room.minPlayers;
