@@ -49,7 +49,8 @@ describe.each(testDrivers())('sessions over REST on %s', (driver) => {
     });
     expect(overlapping.status).toBe(400);
     expect(overlapping.body.code).toBe('VALIDATION_ERROR');
-    expect(overlapping.body.issues.map((i: { path: string }) => i.path)).toEqual(['schedule.weekly.mon']);
+    // The body is the schedule itself: the issue's path is the day's.
+    expect(overlapping.body.issues.map((i: { path: string }) => i.path)).toEqual(['weekly.mon']);
 
     const schedule = { session_minutes: 60, weekly: { mon: { starts: ['10:00', '11:15'] } }, exceptions: [{ date: '2030-12-30', closed: true }] };
     const put = await api('PUT', '/admin/rooms/3/schedule', { headers: admin, body: schedule });
@@ -63,7 +64,8 @@ describe.each(testDrivers())('sessions over REST on %s', (driver) => {
     // A longer reset would run the two Monday games into each other.
     const buffer = await api('PATCH', '/admin/rooms/3', { headers: admin, body: { buffer_minutes: 16 } });
     expect(buffer.status).toBe(400);
-    expect(buffer.body.issues.map((i: { path: string }) => i.path)).toEqual(['schedule.weekly.mon']);
+    expect(buffer.body.issues.map((i: { path: string }) => i.path)).toEqual(['buffer_minutes']);
+    expect(buffer.body.message).toMatch(/^On mon, /);
 
     const cleared = await api('DELETE', '/admin/rooms/3/schedule', { headers: admin });
     expect(cleared.status).toBe(200);

@@ -3,7 +3,7 @@ import { multiLineText, singleLineText } from './text.js';
 import { isWholeCents } from './money.js';
 import { InstantOutput } from './time.js';
 import { VISIBLE_ASCII } from './bookings.js';
-import { PricePerSchema, RoomId, RoomIdParam, roomFields, strictNumber } from './rooms.js';
+import { PlayerCount, PricePerSchema, RoomId, RoomIdParam, roomFields, strictNumber } from './rooms.js';
 
 /** A price in a JSON body: whole cents, strictly a number. */
 const Money = strictNumber(
@@ -26,7 +26,6 @@ export type AdminRoom = z.infer<typeof AdminRoomSchema>;
 
 /** The longest reset a room may have between games. */
 export const MAX_BUFFER_MINUTES = 24 * 60;
-const PlayerCount = strictNumber(z.number().int().min(1).max(1000));
 
 const PriceTierInput = z.object({ min_players: PlayerCount.meta({ example: 5 }), price: Money.meta({ example: 25 }) });
 const PriceTiers = z

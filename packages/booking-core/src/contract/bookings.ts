@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { singleLineText } from './text.js';
 import { InstantInput, InstantOutput } from './time.js';
-import { RoomId, RoomIdParam, RoomSchema, strictNumber } from './rooms.js';
+import { PlayerCount, RoomId, RoomIdParam, RoomSchema } from './rooms.js';
 import { LocalDateTime } from './schedule.js';
 
 /** The longest slot a guest may hold; also bounds every overlap query (see the availability index). */
@@ -117,8 +117,7 @@ export const HoldInput = z
     guest: GuestInput,
     start_date: exampleStart,
     end_date: exampleEnd,
-    players: strictNumber(z.number().int().min(1).max(1000))
-      .optional()
+    players: PlayerCount.optional()
       .meta({ description: "The party size; the room's `min_players` when left out", example: 2 }),
     replaces: BookingId.optional().meta({
       description: "One of the same guest's live holds, given back in the same step: the guest never holds two slots, nor none in between",

@@ -11,6 +11,11 @@ export function strictNumber(schema: z.ZodNumber) {
   return schema.pipe(z.number());
 }
 
+/** The largest party any room may take or a request may name. */
+export const MAX_PARTY = 1000;
+/** A party size in a JSON body. */
+export const PlayerCount = strictNumber(z.number().int().min(1).max(MAX_PARTY));
+
 /** A room id in a JSON body: a positive 32-bit integer, never a string or a boolean. */
 export const RoomId = strictNumber(z.number().int().positive().max(MAX_ROOM_ID)).meta({ example: 2 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InstantOutput } from './time.js';
-import { RoomIdParam, strictNumber } from './rooms.js';
+import { MAX_PARTY, RoomIdParam, strictNumber } from './rooms.js';
 
 /** The days of a weekly schedule, Monday first (ISO 8601 numbers them 1 to 7 in this order). */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -95,7 +95,7 @@ export const SessionsInput = z.object({
   date: LocalDate.meta({ description: 'The first venue-local day', example: '2030-03-31' }),
   days: z.coerce.number().int().min(1).max(MAX_SESSION_DAYS).default(1).meta({ description: 'How many days from `date`' }),
   room_id: RoomIdParam.optional(),
-  players: z.coerce.number().int().min(1).max(1000).optional().meta({ description: 'Party size: prices are quoted for it and rooms that cannot take it are left out', example: 4 }),
+  players: z.coerce.number().int().min(1).max(MAX_PARTY).optional().meta({ description: 'Party size: prices are quoted for it and rooms that cannot take it are left out', example: 4 }),
 });
 export type SessionsInput = z.input<typeof SessionsInput>;
 export type SessionsQuery = z.output<typeof SessionsInput>;

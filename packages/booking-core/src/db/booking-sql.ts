@@ -148,7 +148,7 @@ export interface BookingRow extends PrefixedRoomRow<'room_'> {
   players: number;
   buffer_ms: number | string;
   /** Null on bookings older than locked prices. */
-  total_cents: number | null;
+  total_cents: number | string | null;
   currency: string | null;
   reference: string;
   guest_id: number;

@@ -73,7 +73,7 @@ export const Booking = defineEntity({
     /** The room's reset when the hold was placed: the booking blocks [startAt, endAt + bufferMs). */
     bufferMs: p.bigint('number').defaultRaw('0'),
     /** Locked when the hold was placed, in hundredths of `currency`; null on bookings older than prices. */
-    totalCents: p.integer().nullable(),
+    totalCents: p.bigint('number').nullable(),
     currency: p.string().length(3).nullable(),
     /** Always set (an insert without one gets a random one from the database). */
     reference: p

@@ -29,17 +29,3 @@ export interface PartyLimits {
 export function partyFits(limits: PartyLimits, players: number): boolean {
   return players >= limits.minPlayers && (limits.maxPlayers === null || players <= limits.maxPlayers);
 }
-
-/**
- * The largest total a booking can lock: booking.total_cents is a 32-bit integer on PostgreSQL
- * (21,474,836.47 in a two-decimal currency). A dearer party (a 1,000,000 per-player price and
- * 22 players, say) is refused here, on both drivers, rather than failing the insert.
- */
-export const MAX_TOTAL_CENTS = 2_147_483_647;
-
-export function assertTotalStorable(totalCents: number): void {
-  if (totalCents > MAX_TOTAL_CENTS) {
-    const message = 'The total for this party is larger than a booking can hold; book in smaller parties';
-    throw new BookingError('VALIDATION_ERROR', message, [{ path: 'players', message }]);
-  }
-}

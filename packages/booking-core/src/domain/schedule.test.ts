@@ -1,15 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { ScheduleSchema, type Schedule } from '../contract/schedule.js';
 import { isSession, scheduleOverlaps, sessionsOn } from './schedule.js';
-import { formatLocal, localInstant } from './zoned.js';
+import { formatLocal, localInstant, venueClock } from './zoned.js';
 
 // The rules that turn a schedule into sessions, without a database. The DST days themselves,
 // through the service on both drivers, are in service/sessions.test.ts.
 
 const schedule = (input: unknown): Schedule => ScheduleSchema.parse(input);
 const utc = (iso: string) => Date.parse(iso);
+const weeklyEveryDay = (rule: unknown) => ({ mon: rule, tue: rule, wed: rule, thu: rule, fri: rule, sat: rule, sun: rule });
 const starts = (shape: { schedule: Schedule; bufferMinutes: number }, date: string, zone: string) =>
-  sessionsOn(shape, date, zone).map((s) => ({ start: new Date(s.start).toISOString(), local: formatLocal(s.start, zone), minutes: (s.end - s.start) / 60_000 }));
+  sessionsOn(shape, date, venueClock(zone)).map((s) => ({ start: new Date(s.start).toISOString(), local: formatLocal(s.start, zone), minutes: (s.end - s.start) / 60_000 }));
+
+describe('an open/close day on a spring-forward date', () => {
+  it('ends its last game by the real closing time, which the skipped hour brings forward', () => {
+    // New York, 2030-03-10: 02:00 EST jumps to 03:00 EDT. Open 00:30, close 03:00, 60-minute games.
+    const shape = { schedule: schedule({ session_minutes: 60, weekly: weeklyEveryDay({ open: '00:30', close: '03:00' }) }), bufferMinutes: 0 };
+    expect(starts(shape, '2030-03-10', 'America/New_York').map((s) => s.local)).toEqual(['2030-03-10T00:30:00-05:00']);
+    // A week later the same rule runs both games.
+    expect(starts(shape, '2030-03-17', 'America/New_York').map((s) => s.local)).toEqual(['2030-03-17T00:30:00-04:00', '2030-03-17T01:30:00-04:00']);
+  });
+});
 
 describe('localInstant', () => {
   it('names no instant for a wall-clock time skipped by spring forward', () => {
@@ -30,7 +41,6 @@ describe('localInstant', () => {
 });
 
 describe('sessionsOn', () => {
-  const weeklyEveryDay = (rule: unknown) => ({ mon: rule, tue: rule, wed: rule, thu: rule, fri: rule, sat: rule, sun: rule });
 
   it('puts an open/close day every game plus reset from open, while the game ends by close', () => {
     const shape = { schedule: schedule({ session_minutes: 60, weekly: weeklyEveryDay({ open: '10:00', close: '13:30' }) }), bufferMinutes: 15 };
@@ -87,10 +97,10 @@ describe('sessionsOn', () => {
     const zone = 'Europe/Paris';
     const at = (iso: string, minutes = 60) => ({ start: utc(iso), end: utc(iso) + minutes * 60_000 });
     // 00:30 on 2030-06-04 in Paris is 22:30Z on the 3rd.
-    expect(isSession(shape, at('2030-06-03T22:30:00Z'), '2030-06-04', zone)).toBe(true);
-    expect(isSession(shape, at('2030-06-03T22:30:00Z'), '2030-06-03', zone)).toBe(false);
-    expect(isSession(shape, at('2030-06-04T08:00:00Z', 59), '2030-06-04', zone)).toBe(false);
-    expect(isSession(shape, at('2030-06-04T08:01:00Z'), '2030-06-04', zone)).toBe(false);
+    expect(isSession(shape, at('2030-06-03T22:30:00Z'), '2030-06-04', venueClock(zone))).toBe(true);
+    expect(isSession(shape, at('2030-06-03T22:30:00Z'), '2030-06-03', venueClock(zone))).toBe(false);
+    expect(isSession(shape, at('2030-06-04T08:00:00Z', 59), '2030-06-04', venueClock(zone))).toBe(false);
+    expect(isSession(shape, at('2030-06-04T08:01:00Z'), '2030-06-04', venueClock(zone))).toBe(false);
   });
 });
 

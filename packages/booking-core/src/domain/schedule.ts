@@ -1,7 +1,7 @@
 import type { FieldIssue } from '../contract/errors.js';
 import { WEEKDAYS, minuteOfDay, type DayRule, type Schedule, type Weekday } from '../contract/schedule.js';
 import type { Interval } from './interval.js';
-import { addDays, localInstant, weekdayOf } from './zoned.js';
+import { addDays, weekdayOf, type VenueClock } from './zoned.js';
 
 // A room's schedule turned into sessions. The rules live here once: which rule a date follows,
 // where an open/close day puts its games, which schedules overlap themselves, and what DST
@@ -39,21 +39,19 @@ function startMinutes(rule: DayRule | null, { schedule, bufferMinutes }: Session
  * The sessions of one venue-local date, as UTC intervals, ascending. A start that does not
  * exist that day (spring forward) is left out; one that happens twice (fall back) is offered
  * at its first instant. When a skipped hour brings two starts closer than a game and its reset,
- * the later one is left out: the room cannot run both.
+ * the later one is left out: the room cannot run both. On an open/close day a game must also
+ * end by the real closing time, which a skipped hour brings forward.
  */
-export function sessionsOn(
-  shape: SessionShape,
-  date: string,
-  timeZone: string,
-  toInstant: (date: string, minute: number) => number | null = (d, m) => localInstant(d, m, timeZone),
-): Interval[] {
+export function sessionsOn(shape: SessionShape, date: string, clock: VenueClock): Interval[] {
+  const rule = ruleFor(shape.schedule, date);
   const sessionMs = shape.schedule.session_minutes * MINUTE;
   const blockedMs = sessionMs + shape.bufferMinutes * MINUTE;
+  const closesAt = rule && 'close' in rule ? clock.deadline(date, minuteOfDay(rule.close)) : Infinity;
   const sessions: Interval[] = [];
   let freeFrom = -Infinity;
-  for (const minute of startMinutes(ruleFor(shape.schedule, date), shape)) {
-    const start = toInstant(date, minute);
-    if (start === null || start < freeFrom) continue;
+  for (const minute of startMinutes(rule, shape)) {
+    const start = clock.instant(date, minute);
+    if (start === null || start < freeFrom || start + sessionMs > closesAt) continue;
     sessions.push({ start, end: start + sessionMs });
     freeFrom = start + blockedMs;
   }
@@ -61,8 +59,8 @@ export function sessionsOn(
 }
 
 /** Whether [start, end) is exactly one of the room's sessions on that start's local date. */
-export function isSession(shape: SessionShape, slot: Interval, localDate: string, timeZone: string): boolean {
-  return sessionsOn(shape, localDate, timeZone).some((s) => s.start === slot.start && s.end === slot.end);
+export function isSession(shape: SessionShape, slot: Interval, localDate: string, clock: VenueClock): boolean {
+  return sessionsOn(shape, localDate, clock).some((s) => s.start === slot.start && s.end === slot.end);
 }
 
 const hhmm = (minute: number) => `${String(Math.floor(minute / 60) % 24).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;

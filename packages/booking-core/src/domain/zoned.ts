@@ -15,6 +15,52 @@ export function localInstant(date: string, minuteOfDay: number, timeZone: string
   return Temporal.PlainDateTime.compare(zoned.toPlainDateTime(), wall) === 0 ? zoned.epochMilliseconds : null;
 }
 
+/**
+ * The instant a venue-local wall-clock time names, for a deadline: a time in a skipped hour, or
+ * one that happens twice, names the earliest instant it could mean.
+ */
+export function localDeadline(date: string, minuteOfDay: number, timeZone: string): number {
+  const wall = Temporal.PlainDate.from(date).toPlainDateTime({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 });
+  return wall.toZonedDateTime(timeZone, { disambiguation: 'earlier' }).epochMilliseconds;
+}
+
+/**
+ * One venue's wall clock, remembering what it has converted: rooms mostly share their times, so
+ * a sessions grid over a thousand rooms converts each local time once. One per request.
+ */
+export interface VenueClock {
+  readonly timeZone: string;
+  /** `localInstant` */
+  instant(date: string, minuteOfDay: number): number | null;
+  /** `localDeadline` */
+  deadline(date: string, minuteOfDay: number): number;
+  /** `formatLocal` */
+  format(epochMs: number): string;
+}
+
+function remembered<K, V>(compute: (key: K) => V): (key: K) => V {
+  const seen = new Map<K, V>();
+  return (key) => {
+    if (seen.has(key)) return seen.get(key) as V;
+    const value = compute(key);
+    seen.set(key, value);
+    return value;
+  };
+}
+
+export function venueClock(timeZone: string): VenueClock {
+  const split = (key: string): [string, number] => [key.slice(0, 10), Number(key.slice(11))];
+  const instant = remembered((key: string) => localInstant(...split(key), timeZone));
+  const deadline = remembered((key: string) => localDeadline(...split(key), timeZone));
+  const format = remembered((epochMs: number) => formatLocal(epochMs, timeZone));
+  return {
+    timeZone,
+    instant: (date, minute) => instant(`${date} ${minute}`),
+    deadline: (date, minute) => deadline(`${date} ${minute}`),
+    format,
+  };
+}
+
 /** The venue-local date of an instant, YYYY-MM-DD. */
 export function localDateOf(epochMs: number, timeZone: string): string {
   return Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone).toPlainDate().toString();

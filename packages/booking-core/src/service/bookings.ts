@@ -1,11 +1,11 @@
 import type { Booking as BookingDto, BookingStatus, HoldRequest, Schedule, Venue } from '../contract/index.js';
 import { BookingError } from '../domain/errors.js';
 import { assertBookable, extendedExpiry, holdExpiry } from '../domain/hold-policy.js';
-import { assertTotalStorable, totalCents } from '../domain/pricing.js';
+import { totalCents } from '../domain/pricing.js';
 import { isSession } from '../domain/schedule.js';
 import { effectiveStatus, transitions, type BookingState } from '../domain/status.js';
 import { assertCancellable, assertPartyFits, assertTimely, type VenuePolicy } from '../domain/venue-policy.js';
-import { localDateOf } from '../domain/zoned.js';
+import { localDateOf, venueClock } from '../domain/zoned.js';
 import * as bookingSql from '../db/booking-sql.js';
 import type { BookingRow } from '../db/booking-sql.js';
 import * as roomSql from '../db/room-sql.js';
@@ -33,14 +33,14 @@ const GUEST_BY_KEY = 'select id from guest where email_key = ?';
 
 /** Refuses a slot that is not exactly one of a scheduled room's sessions. */
 function assertSession(schedule: Schedule, bufferMinutes: number, slot: { start: number; end: number }, timeZone: string): void {
-  if (!isSession({ schedule, bufferMinutes }, slot, localDateOf(slot.start, timeZone), timeZone)) {
+  if (!isSession({ schedule, bufferMinutes }, slot, localDateOf(slot.start, timeZone), venueClock(timeZone))) {
     throw new BookingError('NOT_A_SESSION', 'This room sells fixed sessions: hold one exactly as GET /sessions lists it');
   }
 }
 
 /**
  * Gives back the hold a new one replaces, in the new one's transaction. It must be the same
- * guest's; a hold already lapsed or released has nothing left to give back.
+ * guest's live hold, or one that has lapsed.
  */
 async function giveBack(sql: TransactionSql, bookingId: string, emailKey: string, now: number): Promise<void> {
   const [row] = await sql.all<BookingRow>(bookingSql.bookingById(bookingId));
@@ -50,7 +50,9 @@ async function giveBack(sql: TransactionSql, bookingId: string, emailKey: string
   }
   const held = fromBookingRow(row);
   const status = effectiveStatus(held, now);
-  if (status === 'expired' || status === 'released') return;
+  // A lapsed hold has nothing left to give back. One already released was given back before:
+  // swapping it again is a race or a mistake, and would leave the guest two holds.
+  if (status === 'expired') return;
   if (status !== 'pending') {
     throw new BookingError('INVALID_STATE', `replaces must name a hold; that booking is ${status}`, [{ path: 'replaces', message: `The booking is ${status}` }]);
   }
@@ -87,8 +89,6 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       const venue = await readVenue(sql);
       const players = request.players ?? room.minPlayers;
       assertPartyFits(roomId, room, players);
-      const total = totalCents(room, players);
-      assertTotalStorable(total);
       if (row.schedule !== null) assertSession(JSON.parse(row.schedule) as Schedule, room.bufferMinutes, slot, venue.timezone);
       assertTimely(slot.start, now, venuePolicy(venue));
 
@@ -118,7 +118,7 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
         createdAt: now,
         expiresAt: holdExpiry(policy, now),
         players,
-        totalCents: total,
+        totalCents: totalCents(room, players),
         currency: venue.currency,
         reference: newReference(),
         room,

@@ -129,7 +129,7 @@ export function fromBookingRow(row: BookingRow): BookingView {
     createdAt: Number(row.created_at),
     expiresAt: row.expires_at === null ? null : Number(row.expires_at),
     players: row.players,
-    totalCents: row.total_cents,
+    totalCents: row.total_cents === null ? null : Number(row.total_cents),
     currency: row.currency,
     reference: row.reference,
     room: roomView(roomOfRow(row)),

@@ -5,7 +5,7 @@ import { overlaps } from '../domain/interval.js';
 import { partyFits, totalCents } from '../domain/pricing.js';
 import { sessionsOn } from '../domain/schedule.js';
 import { bookableUntil, horizonEnd } from '../domain/venue-policy.js';
-import { addDays, formatLocal, localInstant } from '../domain/zoned.js';
+import { addDays, venueClock } from '../domain/zoned.js';
 import * as bookingSql from '../db/booking-sql.js';
 import type { BlockingRow } from '../db/booking-sql.js';
 import * as roomSql from '../db/room-sql.js';
@@ -17,17 +17,6 @@ import { roomView, venuePolicy, type RoomView } from './serialize.js';
 import { readVenue } from './venue.js';
 
 const MINUTE = 60_000;
-
-/** Rooms mostly share their start times: each local time is converted once per request. */
-function memoize<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R {
-  const seen = new Map<string, R>();
-  return (...args) => {
-    const key = args.join('|');
-    let value = seen.get(key);
-    if (value === undefined && !seen.has(key)) seen.set(key, (value = f(...args)));
-    return value as R;
-  };
-}
 
 interface Candidate {
   room: RoomView;
@@ -111,7 +100,7 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
     throw roomNotFound(query.room_id);
   }
   const timeZone = venue.timezone;
-  const toInstant = memoize((date: string, minute: number) => localInstant(date, minute, timeZone));
+  const wallClock = venueClock(timeZone);
   const dates = Array.from({ length: query.days }, (_, i) => addDays(query.date, i));
 
   const candidates: Candidate[] = [];
@@ -120,7 +109,7 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
     if (query.players !== undefined && !partyFits(room, query.players)) continue;
     const shape = { schedule: JSON.parse(row.schedule) as Schedule, bufferMinutes: room.bufferMinutes };
     for (const date of dates) {
-      for (const { start, end } of sessionsOn(shape, date, timeZone, toInstant)) {
+      for (const { start, end } of sessionsOn(shape, date, wallClock)) {
         candidates.push({ room, start, end, blockedUntil: end + room.bufferMinutes * MINUTE });
       }
     }
@@ -140,7 +129,6 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
 
   const policy = venuePolicy(venue);
   const latestStart = horizonEnd(now, policy);
-  const local = memoize((instant: number) => formatLocal(instant, timeZone));
   candidates.sort((a, b) => a.start - b.start || a.room.id - b.room.id);
   page.sessions = candidates.map((c): Session => {
     const until = bookableUntil(c.start, policy);
@@ -152,8 +140,8 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
       room_id: c.room.id,
       start_date: formatInstant(c.start),
       end_date: formatInstant(c.end),
-      local_start: local(c.start),
-      local_end: local(c.end),
+      local_start: wallClock.format(c.start),
+      local_end: wallClock.format(c.end),
       status,
       ...(status === 'held' && blocked?.heldUntil !== undefined ? { held_until: formatInstant(blocked.heldUntil) } : {}),
       bookable_until: formatInstant(until),

@@ -40,7 +40,7 @@ export class Migration20261125000000_sessions extends Migration {
     this.addSql(`alter table booking
       add column players integer not null default 1,
       add column buffer_ms bigint not null default 0,
-      add column total_cents integer null,
+      add column total_cents bigint null,
       add column currency varchar(3) null,
       add column reference varchar(8) null,
       add constraint booking_players_check check (players >= 1),
