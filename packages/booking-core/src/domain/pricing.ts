@@ -1,5 +1,4 @@
 import type { PricePer } from '../contract/rooms.js';
-import { BookingError } from './errors.js';
 
 /** What a party pays is decided by these, all in hundredths of the currency (exact integers). */
 export interface PriceTerms {
