@@ -21,6 +21,12 @@ interface Scale {
   scenarios: ScenarioName[];
   /** Also run availability on a server without the start script's heap flags (SQLite only). */
   measureHeapBudget?: boolean;
+  /**
+   * Concurrent connections for this scale, its ceiling included, instead of --connections. The
+   * 1,000-room sessions grid is a 2.7 MB answer of ~100 ms: at 32 connections p50 is queueing
+   * (32 answers' worth), a few dozen samples, and ~90 MB of answers in flight past the RSS budget.
+   */
+  connections?: number;
   /** Half the seconds per scenario (at least one), ceiling included: a smoke run that only has to prove it works. */
   halfDuration?: boolean;
 }
@@ -39,7 +45,7 @@ const FULL: Scale[] = [
     })),
   ),
   // One day's sessions over 1,000 scheduled rooms at 10k and 1M bookings (the 2x target), and over 10 rooms at 100k.
-  ...[10_000, 1_000_000].map((bookings): Scale => ({ rooms: 1000, bookings, layout: 'sessions', scenarios: ['sessions'] })),
+  ...[10_000, 1_000_000].map((bookings): Scale => ({ rooms: 1000, bookings, layout: 'sessions', scenarios: ['sessions'], connections: 1 })),
   { rooms: 10, bookings: 100_000, layout: 'sessions', scenarios: ['sessions'] },
 ];
 
@@ -193,8 +199,9 @@ async function run(options: Options): Promise<void> {
     process.env.TEST_POSTGRES_URL = url;
   }
   let seconds = duration;
+  let connections = options.connections;
   const load = (url: string, requests: Parameters<typeof runLoad>[0]['requests'], pid?: number) =>
-    runLoad({ url, connections: options.connections, durationSeconds: seconds, requests, pid });
+    runLoad({ url, connections, durationSeconds: seconds, requests, pid });
 
   const rows: Row[] = [];
   const plans: string[] = [];
@@ -204,13 +211,15 @@ async function run(options: Options): Promise<void> {
   for (const driver of drivers) {
     for (const scale of scales) {
       seconds = scale.halfDuration ? Math.max(1, Math.round(duration / 2)) : duration;
+      connections = scale.connections ?? options.connections;
       log(`seeding ${driver}: ${scale.rooms} rooms, ${scale.bookings} bookings${scale.layout === 'sessions' ? ', scheduled' : ''}`);
       const seeded = await seedDatabase(driver, scale.rooms, scale.bookings, scale.layout);
       try {
         const serverEnv = { DATABASE_URL: seeded.url, NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ADMIN_API_KEY: ADMIN_KEY };
         const server = await spawnServer(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : []);
         const kind = ceilingKind(scale);
-        let ceiling = ceilings.get(`${kind}:${scale.rooms}`);
+        const ceilingKey = `${kind}:${scale.rooms}:${connections}`;
+        let ceiling = ceilings.get(ceilingKey);
         try {
           if (!ceiling) {
             const middle = new Date((seeded.from + seeded.to) / 2).toISOString();
@@ -220,7 +229,7 @@ async function run(options: Options): Promise<void> {
             const ceilingServer = await startCeiling(sample);
             log(`ceiling: ${scale.rooms} rooms' ${kind} JSON (${sample.length} bytes) from memory`);
             ceiling = await load(ceilingServer.url, [{ method: 'GET', path: '/' }]);
-            ceilings.set(`${kind}:${scale.rooms}`, ceiling);
+            ceilings.set(ceilingKey, ceiling);
             await ceilingServer.close();
             rows.push({ driver: 'node:http', rooms: scale.rooms, bookings: 0, scenario: 'ceiling', ceilingOf: kind, ratio: 1, ...ceiling });
           }
@@ -261,7 +270,7 @@ async function run(options: Options): Promise<void> {
     date: new Date().toISOString(),
     node: process.version,
     cpus: (await import('node:os')).cpus().length,
-    connections: options.connections,
+    connections: [options.connections, ...new Set(scales.flatMap((s) => (s.connections ? [`${s.connections} for the ${s.rooms}-room ${s.scenarios.join(', ')} scales, ceiling included`] : [])))].join('; '),
     'seconds per scenario': duration,
   };
   const name = options.quick ? 'quick' : 'full';
