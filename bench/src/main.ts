@@ -7,8 +7,8 @@ import { spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
 import { runLoad, type LoadResult } from './load.js';
 import { UNBUDGETED, textTable, writeReport, type Check, type Row } from './report.js';
-import { contentionSlot, scenarioRequests, type ScenarioName } from './scenarios.js';
-import { seedDatabase, type SeededDatabase } from './seed.js';
+import { contentionSlot, scenarioRequests, sessionsPath, type ScenarioName } from './scenarios.js';
+import { seedDatabase, SESSIONS_PER_DAY, type Layout, type SeededDatabase } from './seed.js';
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
@@ -16,20 +16,38 @@ const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
 interface Scale {
   rooms: number;
   bookings: number;
+  /** `sessions`: every room scheduled, bookings on the sessions grid (see seed.ts); free-range otherwise. */
+  layout?: Layout;
   scenarios: ScenarioName[];
   /** Also run availability on a server without the start script's heap flags (SQLite only). */
   measureHeapBudget?: boolean;
+  /**
+   * Concurrent connections for this scale, its ceiling included, instead of --connections. The
+   * 1,000-room sessions grid is a 2.7 MB answer of ~100 ms: at 32 connections p50 is queueing
+   * (32 answers' worth), a few dozen samples, and ~90 MB of answers in flight past the RSS budget.
+   */
+  connections?: number;
+  /** Half the seconds per scenario (at least one), ceiling included: a smoke run that only has to prove it works. */
+  halfDuration?: boolean;
 }
 
-const QUICK: Scale[] = [{ rooms: 10, bookings: 10_000, scenarios: ['availability', 'hold', 'flow', 'contention'], measureHeapBudget: true }];
-const FULL: Scale[] = [10, 1000].flatMap((rooms) =>
-  [10_000, 100_000, 1_000_000].map((bookings) => ({
-    rooms,
-    bookings,
-    scenarios: (rooms === 10 && bookings === 100_000 ? ['availability', 'hold', 'flow', 'contention'] : ['availability', 'hold']),
-    measureHeapBudget: rooms === 10 && bookings === 100_000,
-  })),
-);
+const QUICK: Scale[] = [
+  { rooms: 10, bookings: 10_000, scenarios: ['availability', 'hold', 'flow', 'contention'], measureHeapBudget: true },
+  { rooms: 10, bookings: 1_000, layout: 'sessions', scenarios: ['sessions'], halfDuration: true },
+];
+const FULL: Scale[] = [
+  ...[10, 1000].flatMap((rooms) =>
+    [10_000, 100_000, 1_000_000].map((bookings): Scale => ({
+      rooms,
+      bookings,
+      scenarios: rooms === 10 && bookings === 100_000 ? ['availability', 'hold', 'flow', 'contention'] : ['availability', 'hold'],
+      measureHeapBudget: rooms === 10 && bookings === 100_000,
+    })),
+  ),
+  // One day's sessions over 1,000 scheduled rooms at 10k and 1M bookings (the 2x target), and over 10 rooms at 100k.
+  ...[10_000, 1_000_000].map((bookings): Scale => ({ rooms: 1000, bookings, layout: 'sessions', scenarios: ['sessions'], connections: 1 })),
+  { rooms: 10, bookings: 100_000, layout: 'sessions', scenarios: ['sessions'] },
+];
 
 interface Options {
   quick: boolean;
@@ -39,7 +57,11 @@ interface Options {
   postgresUrl?: string;
   out: string;
   cpuProf?: string;
+  scenarios?: string;
 }
+
+/** What a ceiling serves: the same JSON as the scenarios it stands for, so its size is the same. */
+const ceilingKind = (scale: Scale) => (scale.layout === 'sessions' ? 'sessions' : 'availability');
 
 /** EXPLAIN of the very query the service runs for availability, at the middle of the history. */
 async function availabilityPlan(seeded: SeededDatabase, driver: TestDriver): Promise<string> {
@@ -53,6 +75,29 @@ async function availabilityPlan(seeded: SeededDatabase, driver: TestDriver): Pro
   } finally {
     await db.close(true);
   }
+}
+
+/** EXPLAIN of the sessions grid's one bookings query, over the queried day's window. */
+async function sessionsPlan(seeded: SeededDatabase, driver: TestDriver, url: string): Promise<string> {
+  const { sessions } = (await (await fetch(`${url}${sessionsPath(seeded)}`)).json()) as { sessions: { start_date: string; end_date: string }[] };
+  const window = { start: Date.parse(sessions[0]?.start_date ?? ''), end: Math.max(...sessions.map((s) => Date.parse(s.end_date))) + 15 * 60_000 };
+  const db = await openDatabase(databaseTarget(seeded.url));
+  try {
+    const { text, params } = bookingSql.blockingIn(window, Date.now());
+    const rows = await db.em.fork().getConnection().execute(`explain ${driver === 'sqlite' ? 'query plan ' : ''}${text}`, [...params]);
+    const lines = (rows as Record<string, unknown>[]).map((row) => String(row.detail ?? row['QUERY PLAN']));
+    return `${driver}, sessions of ${seeded.sessionsDate}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${text}\n-- ${JSON.stringify(params)}\n${lines.join('\n')}`;
+  } finally {
+    await db.close(true);
+  }
+}
+
+/** What one answer of the sessions scenario holds: the grid it measured, so a report shows the work behind its figures. */
+async function sessionsGrid(url: string, seeded: SeededDatabase): Promise<NonNullable<Row['grid']>> {
+  const text = await (await fetch(`${url}${sessionsPath(seeded)}`)).text();
+  const { sessions } = JSON.parse(text) as { sessions: { status: string }[] };
+  const count = (status: string) => sessions.filter((s) => s.status === status).length;
+  return { date: seeded.sessionsDate ?? '', sessions: sessions.length, booked: count('booked'), available: count('available'), bytes: Buffer.byteLength(text) };
 }
 
 async function countDoubleBookings(url: string, seeded: SeededDatabase): Promise<{ winners: number; doubleBookings: number }> {
@@ -107,6 +152,27 @@ function evaluate(rows: Row[]): Check[] {
       pass: share >= 0.75,
     });
   }
+  for (const driver of new Set(rows.map((r) => r.driver))) {
+    const sessions = rows.filter((r) => r.driver === driver && r.scenario === 'sessions');
+    for (const s of sessions) {
+      const where = `${driver}, ${s.rooms} rooms, ${s.bookings.toLocaleString('en')}`;
+      const expected = s.rooms * SESSIONS_PER_DAY;
+      checks.push({
+        target: `sessions (${where}): every room's day answered, zero errors`,
+        measured: `${s.grid?.sessions.toLocaleString('en')} of ${expected.toLocaleString('en')} sessions (${s.grid?.booked.toLocaleString('en')} booked), ${s.non2xx} non-2xx, ${s.errors} errors`,
+        pass: s.grid?.sessions === expected && s.non2xx === 0 && s.errors === 0,
+      });
+    }
+    const small = sessions.find((r) => r.rooms === 1000 && r.bookings === 10_000);
+    const large = sessions.find((r) => r.rooms === 1000 && r.bookings === 1_000_000);
+    if (small && large) {
+      checks.push({
+        target: `sessions p50 @1M within 2x of @10k (${driver}, 1000 rooms, one day)`,
+        measured: `${large.p50.toFixed(2)} vs ${small.p50.toFixed(2)} ms (${(large.p50 / small.p50).toFixed(2)}x)`,
+        pass: large.p50 <= 2 * small.p50,
+      });
+    }
+  }
   const peak = Math.max(...rows.filter((r) => r.scenario !== UNBUDGETED).map((r) => r.peakRssMb ?? 0));
   checks.push({ target: 'server RSS < 200 MB in every scenario', measured: `${peak.toFixed(0)} MB peak`, pass: peak < 200 });
   for (const c of rows.filter((r) => r.scenario === 'contention')) {
@@ -121,7 +187,10 @@ function evaluate(rows: Row[]): Check[] {
 }
 
 async function run(options: Options): Promise<void> {
-  const scales = options.quick ? QUICK : FULL;
+  const only = options.scenarios?.split(',').map((s) => s.trim());
+  const scales = (options.quick ? QUICK : FULL)
+    .map((scale) => ({ ...scale, scenarios: scale.scenarios.filter((s) => !only || only.includes(s)) }))
+    .filter((scale) => scale.scenarios.length > 0);
   const duration = options.duration ?? (options.quick ? 3 : 8);
   const drivers = options.drivers.split(',').map((d) => d.trim()) as TestDriver[];
   if (drivers.includes('postgresql')) {
@@ -129,40 +198,50 @@ async function run(options: Options): Promise<void> {
     if (!url) throw new Error('the postgresql driver needs --postgres-url or TEST_POSTGRES_URL');
     process.env.TEST_POSTGRES_URL = url;
   }
+  let seconds = duration;
+  let connections = options.connections;
   const load = (url: string, requests: Parameters<typeof runLoad>[0]['requests'], pid?: number) =>
-    runLoad({ url, connections: options.connections, durationSeconds: duration, requests, pid });
+    runLoad({ url, connections, durationSeconds: seconds, requests, pid });
 
   const rows: Row[] = [];
   const plans: string[] = [];
-  const ceilings = new Map<number, LoadResult>();
+  const ceilings = new Map<string, LoadResult>();
   const log = (text: string) => process.stderr.write(`${text}\n`);
 
   for (const driver of drivers) {
     for (const scale of scales) {
-      log(`seeding ${driver}: ${scale.rooms} rooms, ${scale.bookings} bookings`);
-      const seeded = await seedDatabase(driver, scale.rooms, scale.bookings);
+      seconds = scale.halfDuration ? Math.max(1, Math.round(duration / 2)) : duration;
+      connections = scale.connections ?? options.connections;
+      log(`seeding ${driver}: ${scale.rooms} rooms, ${scale.bookings} bookings${scale.layout === 'sessions' ? ', scheduled' : ''}`);
+      const seeded = await seedDatabase(driver, scale.rooms, scale.bookings, scale.layout);
       try {
         const serverEnv = { DATABASE_URL: seeded.url, NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ADMIN_API_KEY: ADMIN_KEY };
         const server = await spawnServer(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : []);
-        let ceiling = ceilings.get(scale.rooms);
+        const kind = ceilingKind(scale);
+        const ceilingKey = `${kind}:${scale.rooms}:${connections}`;
+        let ceiling = ceilings.get(ceilingKey);
         try {
           if (!ceiling) {
             const middle = new Date((seeded.from + seeded.to) / 2).toISOString();
-            const sample = await (await fetch(`${server.url}/api/v1/availability?start_date=${middle}&end_date=${new Date(Date.parse(middle) + 3_600_000).toISOString()}`)).text();
+            const path =
+              kind === 'sessions' ? sessionsPath(seeded) : `/api/v1/availability?start_date=${middle}&end_date=${new Date(Date.parse(middle) + 3_600_000).toISOString()}`;
+            const sample = await (await fetch(`${server.url}${path}`)).text();
             const ceilingServer = await startCeiling(sample);
-            log(`ceiling: ${scale.rooms} rooms' availability JSON (${sample.length} bytes) from memory`);
+            log(`ceiling: ${scale.rooms} rooms' ${kind} JSON (${sample.length} bytes) from memory`);
             ceiling = await load(ceilingServer.url, [{ method: 'GET', path: '/' }]);
-            ceilings.set(scale.rooms, ceiling);
+            ceilings.set(ceilingKey, ceiling);
             await ceilingServer.close();
-            rows.push({ driver: 'node:http', rooms: scale.rooms, bookings: 0, scenario: 'ceiling', ratio: 1, ...ceiling });
+            rows.push({ driver: 'node:http', rooms: scale.rooms, bookings: 0, scenario: 'ceiling', ceilingOf: kind, ratio: 1, ...ceiling });
           }
           for (const scenario of scale.scenarios) {
             log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${scenario}`);
             const result = await load(server.url, scenarioRequests(scenario, seeded), server.child.pid);
             const row: Row = { driver, rooms: scale.rooms, bookings: scale.bookings, scenario, ratio: result.requestsPerSecond / ceiling.requestsPerSecond, ...result };
             if (scenario === 'contention') Object.assign(row, await countDoubleBookings(server.url, seeded));
+            if (scenario === 'sessions') row.grid = await sessionsGrid(server.url, seeded);
             rows.push(row);
           }
+          if (scale.scenarios.includes('sessions')) plans.push(await sessionsPlan(seeded, driver, server.url));
         } finally {
           await server.stop();
         }
@@ -191,7 +270,7 @@ async function run(options: Options): Promise<void> {
     date: new Date().toISOString(),
     node: process.version,
     cpus: (await import('node:os')).cpus().length,
-    connections: options.connections,
+    connections: [options.connections, ...new Set(scales.flatMap((s) => (s.connections ? [`${s.connections} for the ${s.rooms}-room ${s.scenarios.join(', ')} scales, ceiling included`] : [])))].join('; '),
     'seconds per scenario': duration,
   };
   const name = options.quick ? 'quick' : 'full';
@@ -208,6 +287,7 @@ const program = new Command('bench')
   .addOption(new Option('--drivers <list>', 'sqlite, postgresql or both').default(process.env.TEST_POSTGRES_URL ? 'sqlite,postgresql' : 'sqlite'))
   .option('--postgres-url <url>', 'PostgreSQL server to create the benchmark database on (default TEST_POSTGRES_URL)')
   .option('--out <dir>', 'where results are written', RESULTS)
+  .option('--scenarios <list>', 'run only these scenarios (e.g. sessions), and the scales that have them')
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server run into <dir> (open in Chrome DevTools or speedscope)')
   .action((options: Options) => run(options));
 

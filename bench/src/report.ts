@@ -11,8 +11,12 @@ export interface Row extends LoadResult {
   bookings: number;
   /** `availability, no heap budget`: the same load on a server started without the start script's heap flags. */
   scenario: ScenarioName | 'ceiling' | typeof UNBUDGETED;
-  /** Throughput as a share of the bare node:http ceiling measured in the same run. */
+  /** Ceilings only: the JSON it serves, one availability answer or one day's sessions grid. */
+  ceilingOf?: 'availability' | 'sessions';
+  /** Throughput as a share of the bare node:http ceiling (of the same JSON) measured in the same run. */
   ratio: number;
+  /** Sessions only: the grid one answer holds. */
+  grid?: { date: string; sessions: number; booked: number; available: number; bytes: number };
   /** Contention only: slots won, and live bookings found overlapping afterwards. */
   winners?: number;
   doubleBookings?: number;
@@ -31,7 +35,7 @@ function columns(row: Row): string[] {
     row.driver,
     String(row.rooms),
     row.bookings.toLocaleString('en'),
-    row.scenario,
+    row.ceilingOf === 'sessions' ? 'ceiling (sessions JSON)' : row.scenario,
     fmt(row.requestsPerSecond, 0),
     row.scenario === 'ceiling' ? '1.000' : fmt(row.ratio, 3),
     fmt(row.p50, 2),
@@ -52,6 +56,20 @@ export function textTable(rows: Row[]): string {
   return cells.map((r) => r.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ')).join('\n');
 }
 
+/** What each sessions answer held, since its size, not the database's, sets its cost. */
+function sessionsGrids(rows: Row[]): string[] {
+  const grids = rows.flatMap(({ driver, rooms, bookings, grid }) => (grid ? [{ driver, rooms, bookings, ...grid }] : []));
+  if (grids.length === 0) return [];
+  return [
+    '## Sessions grids',
+    '',
+    ...grids.map(({ driver, rooms, bookings, date, sessions, booked, available, bytes }) => {
+      return `- ${driver}, ${rooms} rooms, ${bookings.toLocaleString('en')} bookings: ${date}, ${sessions.toLocaleString('en')} sessions (${booked.toLocaleString('en')} booked, ${available.toLocaleString('en')} available), ${(bytes / 1024).toFixed(0)} KB per answer`;
+    }),
+    '',
+  ];
+}
+
 function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, plans: string[]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [
@@ -63,13 +81,14 @@ function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, p
     line(HEAD.map(() => '---')),
     ...rows.map((row) => line(columns(row))),
     '',
+    ...sessionsGrids(rows),
     '## Targets',
     '',
     line(['target', 'measured', 'result']),
     line(['---', '---', '---']),
     ...checks.map((c) => line([c.target, c.measured, c.pass ? 'pass' : '**FAIL**'])),
     '',
-    '## Query plans of the availability probe',
+    '## Query plans of the availability probe and the sessions grid',
     '',
     ...plans.map((plan) => ['```', plan, '```'].join('\n')),
     '',

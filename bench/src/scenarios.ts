@@ -6,10 +6,14 @@ const HOUR = 3_600_000;
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export type ScenarioName = 'availability' | 'hold' | 'flow' | 'contention';
+export type ScenarioName = 'availability' | 'hold' | 'flow' | 'contention' | 'sessions';
 
-/** Fresh, conflict-free slots after the seeded history (which ends in the future): one per call, rooms in turn. */
-function freshSlots(seeded: SeededDatabase, offsetDays: number) {
+/**
+ * Fresh, conflict-free slots after the seeded history (which ends in the future): one per call,
+ * rooms in turn. Each hold comes from its own guest, as holds on a booking page do: one guest
+ * may keep only MAX_LIVE_HOLDS_PER_GUEST live holds (2), and a run makes thousands.
+ */
+function freshSlots(seeded: SeededDatabase, offsetDays: number, guests: string) {
   const base = Math.ceil((seeded.to + offsetDays * 24 * HOUR) / HOUR) * HOUR;
   let next = 0;
   return () => {
@@ -17,7 +21,7 @@ function freshSlots(seeded: SeededDatabase, offsetDays: number) {
     const start = base + Math.floor(k / seeded.rooms) * SLOT_MS;
     return JSON.stringify({
       room_id: 1 + (k % seeded.rooms),
-      guest: { name: 'Bench Guest', email: `guest${k % 5000}@bench.example` },
+      guest: { name: 'Bench Guest', email: `${guests}${k}@bench.example` },
       start_date: iso(start),
       end_date: iso(start + HOUR),
     });
@@ -29,6 +33,9 @@ export function contentionSlot(seeded: SeededDatabase): { start: number; end: nu
   const start = Math.ceil((seeded.to + 800 * 24 * HOUR) / HOUR) * HOUR;
   return { start, end: start + HOUR };
 }
+
+/** The sessions grid the scenario asks for: one venue-local day, every scheduled room. */
+export const sessionsPath = (seeded: SeededDatabase) => `/api/v1/sessions?date=${seeded.sessionsDate}`;
 
 /** The request sequence each autocannon connection repeats, per scenario. */
 export function scenarioRequests(name: ScenarioName, seeded: SeededDatabase): autocannon.Request[] {
@@ -48,11 +55,11 @@ export function scenarioRequests(name: ScenarioName, seeded: SeededDatabase): au
       ];
     }
     case 'hold': {
-      const next = freshSlots(seeded, 1);
+      const next = freshSlots(seeded, 1, 'holder');
       return [{ method: 'POST', path: '/api/v1/bookings', headers: JSON_HEADERS, setupRequest: (request) => ({ ...request, body: next() }) }];
     }
     case 'flow': {
-      const next = freshSlots(seeded, 400);
+      const next = freshSlots(seeded, 400, 'flow');
       return [
         {
           method: 'POST',
@@ -69,8 +76,13 @@ export function scenarioRequests(name: ScenarioName, seeded: SeededDatabase): au
         },
       ];
     }
+    case 'sessions': {
+      // What a booking page asks for: every room's sessions on one venue-local day.
+      if (!seeded.sessionsDate) throw new Error('the sessions scenario needs a database seeded with the sessions layout');
+      return [{ method: 'GET', path: sessionsPath(seeded) }];
+    }
     case 'contention': {
-      // Every client fights over the same five slots.
+      // Every client fights over the same five slots. Only five can win, so no contender comes near the live-hold cap.
       const slot = contentionSlot(seeded);
       return [
         {
