@@ -66,9 +66,33 @@ export function localDateOf(epochMs: number, timeZone: string): string {
   return Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone).toPlainDate().toString();
 }
 
-/** An instant as venue-local time with its offset, e.g. 2030-03-31T10:00:00+02:00. */
+const LOCAL_PARTS = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' } as const;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** ICU's formatter for a zone, made once: wall-clock fields and the offset as `GMT+02:00`. */
+function localFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { ...LOCAL_PARTS, hourCycle: 'h23', timeZone, timeZoneName: 'longOffset' });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/**
+ * An instant as venue-local time with its offset, e.g. 2030-03-31T10:00:00+02:00: what
+ * Temporal's ZonedDateTime prints (zoned.test.ts holds the two equal across DST changes), read
+ * from ICU's own fields. Every booking on the wire carries two, and Temporal's objects cost
+ * six times as long and a heap's worth of garbage under load.
+ */
 export function formatLocal(epochMs: number, timeZone: string): string {
-  return Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone).toString({ timeZoneName: 'never' });
+  const f: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const part of localFormatter(timeZone).formatToParts(epochMs)) f[part.type] = part.value;
+  // ICU writes a zero offset as plain `GMT`.
+  const offset = f.timeZoneName === 'GMT' ? '+00:00' : (f.timeZoneName ?? '').slice(3);
+  // An offset with seconds (some zones before 1972) is Temporal's to round, as the wire wants minutes.
+  if (offset.length !== '+00:00'.length) return Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone).toString({ timeZoneName: 'never' });
+  return `${f.year}-${f.month}-${f.day}T${f.hour}:${f.minute}:${f.second}${offset}`;
 }
 
 /** The date `days` after a YYYY-MM-DD date (negative: before). */

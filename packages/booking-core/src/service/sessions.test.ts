@@ -366,6 +366,8 @@ describe.each(testDrivers())('sessions on %s', (driver) => {
 
     it('hides a free-range room from availability when a booking’s reset covers the range', async () => {
       await updateRoom(5, { buffer_minutes: 30 });
+      // Another room's longer reset widens the scan, but each room is held to its own.
+      await updateRoom(6, { buffer_minutes: 120 });
       await service.confirmHold((await hold(5, at('10:00'), at('11:00'))).id);
       const free = async (start: string, end: string) =>
         (await service.availableRooms({ start_date: utc(start), end_date: utc(end) })).some((r) => r.id === 5);
