@@ -25,8 +25,9 @@ export function localDeadline(date: string, minuteOfDay: number, timeZone: strin
 }
 
 /**
- * One venue's wall clock, remembering what it has converted: rooms mostly share their times, so
- * a sessions grid over a thousand rooms converts each local time once. One per request.
+ * One venue's wall clock, remembering what it has converted: rooms share their times, and so do
+ * the requests for a day's sessions, so a grid over a thousand rooms converts each local time
+ * once per process. The rules of a zone do not change while a process runs.
  */
 export interface VenueClock {
   readonly timeZone: string;
@@ -38,32 +39,42 @@ export interface VenueClock {
   format(epochMs: number): string;
 }
 
+/** Each zone's answers are kept up to this many; then forgotten at once and learnt again. */
+const REMEMBERED = 20_000;
+
 function remembered<K, V>(compute: (key: K) => V): (key: K) => V {
   const seen = new Map<K, V>();
   return (key) => {
     if (seen.has(key)) return seen.get(key) as V;
     const value = compute(key);
+    if (seen.size >= REMEMBERED) seen.clear();
     seen.set(key, value);
     return value;
   };
 }
 
+const clocks = new Map<string, VenueClock>();
+
 export function venueClock(timeZone: string): VenueClock {
+  let clock = clocks.get(timeZone);
+  if (clock) return clock;
   const split = (key: string): [string, number] => [key.slice(0, 10), Number(key.slice(11))];
   const instant = remembered((key: string) => localInstant(...split(key), timeZone));
   const deadline = remembered((key: string) => localDeadline(...split(key), timeZone));
   const format = remembered((epochMs: number) => formatLocal(epochMs, timeZone));
-  return {
+  clock = {
     timeZone,
     instant: (date, minute) => instant(`${date} ${minute}`),
     deadline: (date, minute) => deadline(`${date} ${minute}`),
     format,
   };
+  clocks.set(timeZone, clock);
+  return clock;
 }
 
 /** The venue-local date of an instant, YYYY-MM-DD. */
 export function localDateOf(epochMs: number, timeZone: string): string {
-  return Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone).toPlainDate().toString();
+  return venueClock(timeZone).format(epochMs).slice(0, 'YYYY-MM-DD'.length);
 }
 
 const LOCAL_PARTS = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' } as const;

@@ -6,7 +6,7 @@ import type { PrefixedRoomRow, RoomRow } from '../db/room-sql.js';
 import { totalCents, type PartyLimits, type PriceTerms } from '../domain/pricing.js';
 import { effectiveStatus, type BookingState } from '../domain/status.js';
 import { cancellableUntil, type VenuePolicy } from '../domain/venue-policy.js';
-import { formatLocal } from '../domain/zoned.js';
+import { venueClock } from '../domain/zoned.js';
 
 /** A room as the rules and the wire mappers take it: money in hundredths, tiers parsed. */
 export interface RoomView extends PriceTerms, PartyLimits {
@@ -100,8 +100,8 @@ export function toBookingDto(booking: BookingView, now: number, venue: Venue): B
       total: fromCents(booking.totalCents ?? totalCents(booking.room, booking.players)),
       currency: booking.currency ?? venue.currency,
     },
-    local_start: formatLocal(booking.startAt, venue.timezone),
-    local_end: formatLocal(booking.endAt, venue.timezone),
+    local_start: venueClock(venue.timezone).format(booking.startAt),
+    local_end: venueClock(venue.timezone).format(booking.endAt),
     cancellable_until: formatInstant(cancellableUntil(booking.startAt, venuePolicy(venue))),
   };
 }
