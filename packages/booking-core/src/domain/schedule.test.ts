@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScheduleSchema, type Schedule } from '../contract/schedule.js';
+import { ScheduleSchema, WEEKDAYS, type Schedule } from '../contract/schedule.js';
 import { isSession, scheduleOverlaps, sessionsOn } from './schedule.js';
 import { formatLocal, localInstant, venueClock } from './zoned.js';
 
@@ -8,7 +8,7 @@ import { formatLocal, localInstant, venueClock } from './zoned.js';
 
 const schedule = (input: unknown): Schedule => ScheduleSchema.parse(input);
 const utc = (iso: string) => Date.parse(iso);
-const weeklyEveryDay = (rule: unknown) => ({ mon: rule, tue: rule, wed: rule, thu: rule, fri: rule, sat: rule, sun: rule });
+const weeklyEveryDay = (rule: unknown) => Object.fromEntries(WEEKDAYS.map((day) => [day, rule]));
 const starts = (shape: { schedule: Schedule; bufferMinutes: number }, date: string, zone: string) =>
   sessionsOn(shape, date, venueClock(zone)).map((s) => ({ start: new Date(s.start).toISOString(), local: formatLocal(s.start, zone), minutes: (s.end - s.start) / 60_000 }));
 

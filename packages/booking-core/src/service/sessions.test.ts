@@ -8,6 +8,7 @@ import {
   SessionsInput,
   UpdateRoomInput,
   UpdateVenueInput,
+  WEEKDAYS,
   type Session,
 } from '../contract/index.js';
 import { ManualClock } from '../domain/clock.js';
@@ -26,8 +27,7 @@ const HOLD_MS = 5 * MINUTE;
 const T0 = Date.UTC(2030, 0, 1, 9, 0);
 const utc = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const daily = (rule: unknown) => Object.fromEntries(DAYS.map((day) => [day, rule]));
+const daily = (rule: unknown) => Object.fromEntries(WEEKDAYS.map((day) => [day, rule]));
 
 describe.each(testDrivers())('sessions on %s', (driver) => {
   let db: Database;
