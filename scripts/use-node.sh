@@ -20,6 +20,12 @@ _escape_room_node_ok() {
 
 _escape_room_use_node() {
   local wanted="${1:-}" arch home dir prefix
+  # pnpm first, with the npm already on PATH: that is the machine's own, configured for its
+  # registry and certificates (a fetched node's npm reads none of the machine's npmrc).
+  if ! command -v pnpm >/dev/null 2>&1; then
+    echo "use-node: installing pnpm 10" >&2
+    npm install -g --no-audit --no-fund --loglevel=error pnpm@10 >&2 || return 1
+  fi
   if _escape_room_node_ok "$wanted"; then
     # A supported node of its own: build native modules against its headers, whatever npm's config says.
     prefix="$(node -p 'require("path").resolve(process.execPath, "../..")')"
@@ -45,10 +51,6 @@ _escape_room_use_node() {
     hash -r
   fi
   echo "use-node: Node $(node -p 'process.versions.node') at $(command -v node)" >&2
-  if ! command -v pnpm >/dev/null 2>&1; then
-    echo "use-node: installing pnpm 10" >&2
-    npm install -g --no-audit --no-fund --loglevel=error pnpm@10 >&2 || return 1
-  fi
 }
 
 _escape_room_use_node "$@"
