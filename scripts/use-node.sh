@@ -44,7 +44,10 @@ _escape_room_use_node() {
     if [ ! -x "$dir/bin/node" ]; then
       echo "use-node: fetching Node ${wanted:-24} (npm package node-linux-$arch@${wanted:-24}) into $home" >&2
       mkdir -p "$home"
-      npm install --prefix "$home" --no-save --no-audit --no-fund --loglevel=error "node-linux-$arch@${wanted:-24}" >&2 || return 1
+      # --prefix would move npm's global configuration under $home: name the machine's own, so its
+      # registry and certificate settings still apply.
+      npm install --prefix "$home" --globalconfig "$(npm config get globalconfig)" \
+        --no-save --no-audit --no-fund --loglevel=error "node-linux-$arch@${wanted:-24}" >&2 || return 1
     fi
     export PATH="$dir/bin:$PATH"
     export npm_config_nodedir="$dir"
