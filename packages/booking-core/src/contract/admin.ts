@@ -3,6 +3,7 @@ import { multiLineText, singleLineText } from './text.js';
 import { isWholeCents } from './money.js';
 import { InstantOutput } from './time.js';
 import { VISIBLE_ASCII } from './bookings.js';
+import { ScheduleSchema } from './schedule.js';
 import { PlayerCount, PricePerSchema, RoomId, RoomIdParam, roomFields, strictNumber } from './rooms.js';
 
 /** A price in a JSON body: whole cents, strictly a number. */
@@ -75,8 +76,8 @@ export const CreateRoomInput = z.object(newRoomShape).superRefine(checkPartyLimi
 export type CreateRoomInput = z.input<typeof CreateRoomInput>;
 export type CreateRoomRequest = z.output<typeof CreateRoomInput>;
 
-/** One room of data/rooms.json: a room as the venue creates it, with the id it keeps. */
-export const RoomSeedSchema = z.object({ id: RoomId, ...newRoomShape }).superRefine(checkPartyLimits);
+/** One room of data/rooms.json: a room as the venue creates it, with the id it keeps and, if it sells sessions, its schedule. */
+export const RoomSeedSchema = z.object({ id: RoomId, ...newRoomShape, schedule: ScheduleSchema.optional() }).superRefine(checkPartyLimits);
 export type RoomSeed = z.output<typeof RoomSeedSchema>;
 
 export const UpdateRoomInput = z

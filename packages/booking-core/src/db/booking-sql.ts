@@ -156,14 +156,13 @@ export interface BookingRow extends PrefixedRoomRow<'room_'> {
   total_cents: number | string | null;
   currency: string | null;
   reference: string;
-  guest_id: number;
   guest_name: string;
   guest_email: string;
 }
 
 const WITH_ROOM_AND_GUEST = (bookings: string) => `select b.id, b.status, b.start_at, b.end_at, b.created_at, b.expires_at,
     b.players, b.buffer_ms, b.total_cents, b.currency, b.reference, ${roomColumns('r', 'room_')},
-    g.id as guest_id, g.name as guest_name, g.email as guest_email
+    g.name as guest_name, g.email as guest_email
   from ${bookings} b join room r on r.id = b.room_id join guest g on g.id = b.guest_id`;
 
 const BY_ID = `${WITH_ROOM_AND_GUEST('booking')} where b.id = ?`;

@@ -1,6 +1,6 @@
 import type { FieldIssue } from '../contract/errors.js';
 import { WEEKDAYS, minuteOfDay, type DayRule, type Schedule, type Weekday } from '../contract/schedule.js';
-import type { Interval } from './interval.js';
+import { withReset, type Interval } from './interval.js';
 import { addDays, weekdayOf, type VenueClock } from './zoned.js';
 
 // A room's schedule turned into sessions. The rules live here once: which rule a date follows,
@@ -45,15 +45,15 @@ function startMinutes(rule: DayRule | null, { schedule, bufferMinutes }: Session
 export function sessionsOn(shape: SessionShape, date: string, clock: VenueClock): Interval[] {
   const rule = ruleFor(shape.schedule, date);
   const sessionMs = shape.schedule.session_minutes * MINUTE;
-  const blockedMs = sessionMs + shape.bufferMinutes * MINUTE;
   const closesAt = rule && 'close' in rule ? clock.deadline(date, minuteOfDay(rule.close)) : Infinity;
   const sessions: Interval[] = [];
   let freeFrom = -Infinity;
   for (const minute of startMinutes(rule, shape)) {
     const start = clock.instant(date, minute);
     if (start === null || start < freeFrom || start + sessionMs > closesAt) continue;
-    sessions.push({ start, end: start + sessionMs });
-    freeFrom = start + blockedMs;
+    const session = { start, end: start + sessionMs };
+    sessions.push(session);
+    freeFrom = withReset(session, shape.bufferMinutes).end;
   }
   return sessions;
 }

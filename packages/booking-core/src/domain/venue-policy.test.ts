@@ -8,9 +8,9 @@ const utc = (iso: string) => Date.parse(iso);
 
 const policy = (overrides: Partial<VenuePolicy> = {}): VenuePolicy => ({
   timezone: 'Europe/Paris',
-  minNoticeMinutes: 120,
-  horizonDays: null,
-  cancellationCutoffHours: 24,
+  min_notice_minutes: 120,
+  horizon_days: null,
+  cancellation_cutoff_hours: 24,
   ...overrides,
 });
 
@@ -34,8 +34,8 @@ describe('the minimum notice', () => {
   });
 
   it('with no notice, closes at the start itself', () => {
-    expect(codeOf(() => assertTimely(start, start - 1, policy({ minNoticeMinutes: 0 })))).toBeNull();
-    expect(codeOf(() => assertTimely(start, start, policy({ minNoticeMinutes: 0 })))).toBe('TOO_SOON');
+    expect(codeOf(() => assertTimely(start, start - 1, policy({ min_notice_minutes: 0 })))).toBeNull();
+    expect(codeOf(() => assertTimely(start, start, policy({ min_notice_minutes: 0 })))).toBe('TOO_SOON');
   });
 });
 
@@ -43,7 +43,7 @@ describe('the horizon', () => {
   it('counts venue-local calendar days: across spring forward, one day is 23 hours', () => {
     // 2030-03-30 10:00 in Paris (+01:00) plus one day is 2030-03-31 10:00 (+02:00).
     const now = utc('2030-03-30T09:00:00Z');
-    const p = policy({ minNoticeMinutes: 0, horizonDays: 1 });
+    const p = policy({ min_notice_minutes: 0, horizon_days: 1 });
     expect(horizonEnd(now, p)).toBe(utc('2030-03-31T08:00:00Z'));
     expect(horizonEnd(now, p)! - now).toBe(23 * HOUR);
     expect(codeOf(() => assertTimely(utc('2030-03-31T08:00:00Z'), now, p))).toBeNull();
@@ -53,7 +53,7 @@ describe('the horizon', () => {
 
   it('and across fall back, 25 hours', () => {
     const now = utc('2030-10-26T08:00:00Z'); // 10:00 +02:00
-    expect(horizonEnd(now, policy({ horizonDays: 1 }))).toBe(utc('2030-10-27T09:00:00Z')); // 10:00 +01:00
+    expect(horizonEnd(now, policy({ horizon_days: 1 }))).toBe(utc('2030-10-27T09:00:00Z')); // 10:00 +01:00
   });
 
   it('is no limit when null', () => {

@@ -1,5 +1,6 @@
 import type { Booking as BookingDto, BookingStatus, HoldRequest, Schedule, Venue } from '../contract/index.js';
 import { BookingError } from '../domain/errors.js';
+import { withReset } from '../domain/interval.js';
 import { assertBookable, extendedExpiry, holdExpiry } from '../domain/hold-policy.js';
 import { totalCents } from '../domain/pricing.js';
 import { isSession } from '../domain/schedule.js';
@@ -15,20 +16,22 @@ import type { HoldOptions } from './api.js';
 import type { ServiceDeps } from './deps.js';
 import { idempotent } from './idempotency.js';
 import { newBookingId, newReference } from './ids.js';
-import { fromBookingRow, roomView, toBookingDto, venuePolicy, type BookingView } from './serialize.js';
+import { fromBookingRow, roomView, toBookingDto } from './serialize.js';
 import { roomNotFound } from './rooms.js';
 import { inSqlTransaction } from './transaction.js';
 import { readVenue } from './venue.js';
 
-const MINUTE = 60_000;
 const slotTaken = () => new BookingError('SLOT_UNAVAILABLE', 'The room is already booked or held for part of that time');
 
 // The hold's own statements on guest: constant texts, prepared once per connection.
 // One guest record per address, whatever its case; the latest name and spelling win. An
 // unchanged record is not rewritten (a page write per hold saved).
+// A row it writes is this transaction's until it ends; an unchanged one is read (and, on
+// PostgreSQL, locked) by the second statement.
 const UPSERT_CHANGED_GUEST = `insert into guest (email, email_key, name, created_at) values (?, ?, ?, ?)
   on conflict (email_key) do update set email = excluded.email, name = excluded.name
-    where guest.email <> excluded.email or guest.name <> excluded.name`;
+    where guest.email <> excluded.email or guest.name <> excluded.name
+  returning id`;
 const GUEST_BY_KEY = 'select id from guest where email_key = ?';
 
 /** Refuses a slot that is not exactly one of a scheduled room's sessions. */
@@ -90,17 +93,16 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       const players = request.players ?? room.minPlayers;
       assertPartyFits(roomId, room, players);
       if (row.schedule !== null) assertSession(JSON.parse(row.schedule) as Schedule, room.bufferMinutes, slot, venue.timezone);
-      assertTimely(slot.start, now, venuePolicy(venue));
+      assertTimely(slot.start, now, venue);
 
       if (request.replaces !== undefined) await giveBack(sql, request.replaces, emailKey, now);
-      const bufferMs = room.bufferMinutes * MINUTE;
-      const probe = { start: slot.start, end: slot.end + bufferMs };
+      const probe = withReset(slot, room.bufferMinutes);
       await sql.run(bookingSql.expireLapsedOverlapping(roomId, probe, now));
       if ((await sql.all(bookingSql.anyBlocking(roomId, probe, now))).length > 0) throw slotTaken();
 
       // The guest's turn (PostgreSQL: a lock on their row), so two holds of one guest count each other.
-      await sql.run({ text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] });
-      const [guest] = await sql.all<{ id: number }>({ text: `${GUEST_BY_KEY}${sql.forUpdate}`, params: [emailKey] });
+      const [written] = await sql.all<{ id: number }>({ text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] });
+      const [guest] = written ? [written] : await sql.all<{ id: number }>({ text: `${GUEST_BY_KEY}${sql.forUpdate}`, params: [emailKey] });
       if (!guest) throw new Error('the guest upserted in this transaction is missing');
       const [live] = await sql.all<{ n: number | string }>(bookingSql.liveHoldsOfGuest(guest.id, now));
       if (Number(live?.n ?? 0) >= policy.maxLiveHoldsPerGuest) {
@@ -110,9 +112,9 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
         );
       }
 
-      const booking: BookingView = {
+      const booking = {
         id: newBookingId(),
-        status: 'pending',
+        status: 'pending' as const,
         startAt: slot.start,
         endAt: slot.end,
         createdAt: now,
@@ -121,13 +123,9 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
         totalCents: totalCents(room, players),
         currency: venue.currency,
         reference: newReference(),
-        room,
-        guest: { id: guest.id, name, email },
       };
-      await sql.run(
-        bookingSql.insertBooking({ ...booking, expiresAt: booking.expiresAt ?? null, totalCents: booking.totalCents ?? 0, currency: venue.currency, roomId, guestId: guest.id, bufferMs }),
-      );
-      return toBookingDto(booking, now, venue);
+      await sql.run(bookingSql.insertBooking({ ...booking, roomId, guestId: guest.id, bufferMs: probe.end - slot.end }));
+      return toBookingDto({ ...booking, room, guest: { name, email } }, now, venue);
     });
   } catch (error) {
     if (bookingSql.isOverlapViolation(error)) throw slotTaken();
@@ -178,7 +176,7 @@ async function act({ db, clock }: ServiceDeps, bookingId: string, decide: Decide
     const venue: Venue = await readVenue(sql);
     const current = fromBookingRow(row);
     const now = clock.now();
-    const change = decide(current, now, venuePolicy(venue));
+    const change = decide(current, now, venue);
     const changed = await sql.run(bookingSql.updateIfUnchanged(bookingId, { status: current.status, expiresAt: current.expiresAt ?? null }, change, now));
     if (changed !== 1) throw new BookingError('INVALID_STATE', 'The booking changed while this request was handled');
     return toBookingDto({ ...current, ...change }, now, venue);

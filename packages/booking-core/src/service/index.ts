@@ -10,7 +10,7 @@ import { listBookings } from './booking-list.js';
 
 export type { BookingApi } from './api.js';
 export type { ServiceDeps } from './deps.js';
-export { readRoomsFile, readVenueFile, seedDatabase, type RoomSeed } from './seed.js';
+export { readRoomsFile, readVenueFile, seedDatabase } from './seed.js';
 
 /** The use cases of the booking platform, bound to their dependencies. */
 export function createBookingService(deps: ServiceDeps): BookingApi {

@@ -69,15 +69,14 @@ export async function listAllRooms({ db }: ServiceDeps): Promise<AdminRoom[]> {
 
 type RoomTerms = Partial<Pick<CreateRoomRequest, 'price' | 'price_tiers'>>;
 
-/** Prices must be exact in the venue's currency (whole yen for JPY). */
-function assertPricesExact(venue: Venue, request: RoomTerms): void {
+/** Prices must be exact in the venue's currency (whole yen for JPY); `at` prefixes the issues' paths. */
+export function assertPricesExact(venue: Venue, request: RoomTerms, at = ''): void {
   assertExactIn(venue, [
-    ...(request.price === undefined ? [] : [{ path: 'price', amount: request.price }]),
-    ...(request.price_tiers ?? []).map((t, i) => ({ path: `price_tiers.${i}.price`, amount: t.price })),
+    ...(request.price === undefined ? [] : [{ path: `${at}price`, amount: request.price }]),
+    ...(request.price_tiers ?? []).map((t, i) => ({ path: `${at}price_tiers.${i}.price`, amount: t.price })),
   ]);
 }
 
-const tiersOf = (tiers: NonNullable<RoomTerms['price_tiers']>) => storeTiers(tiers.map((t) => ({ minPlayers: t.min_players, priceCents: toCents(t.price) })));
 
 /**
  * A schedule must not run its games (and resets) into each other; each issue names the day.
@@ -109,7 +108,7 @@ export async function createRoom({ db }: ServiceDeps, request: CreateRoomRequest
           description: request.description,
           priceCents: toCents(request.price),
           pricePer: request.price_per,
-          priceTiers: tiersOf(request.price_tiers),
+          priceTiers: storeTiers(request.price_tiers),
           minPlayers: request.min_players,
           maxPlayers: request.max_players,
           bufferMinutes: request.buffer_minutes,
@@ -143,7 +142,7 @@ export async function updateRoom({ db }: ServiceDeps, request: UpdateRoomRequest
     if (request.description !== undefined) room.description = request.description;
     if (request.price !== undefined) room.priceCents = toCents(request.price);
     if (request.price_per !== undefined) room.pricePer = request.price_per;
-    if (request.price_tiers !== undefined) room.priceTiers = tiersOf(request.price_tiers);
+    if (request.price_tiers !== undefined) room.priceTiers = storeTiers(request.price_tiers);
     room.minPlayers = minPlayers;
     room.maxPlayers = maxPlayers;
     if (request.buffer_minutes !== undefined) room.bufferMinutes = request.buffer_minutes;

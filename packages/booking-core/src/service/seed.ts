@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { RoomSeedSchema, ScheduleSchema, VenueFileSchema, toCents, type UpdateVenueRequest } from '../contract/index.js';
+import { RoomSeedSchema, VenueFileSchema, toCents, type RoomSeed, type UpdateVenueRequest } from '../contract/index.js';
 import { scheduleOverlaps } from '../domain/schedule.js';
 import type { Database } from '../db/orm.js';
 import { sqlRunner } from '../db/sql.js';
 import { storeTiers } from './serialize.js';
-import { assertExactIn, readVenue, seedVenue } from './venue.js';
+import { assertPricesExact } from './rooms.js';
+import { readVenue, seedVenue } from './venue.js';
 
 // What a fresh install starts with: data/venue.json and data/rooms.json. Both only ever insert,
 // so settings and rooms the venue changed later survive every restart.
 
-const RoomsFileSchema = z.array(RoomSeedSchema.and(z.object({ schedule: ScheduleSchema.optional() })));
-export type RoomSeed = z.output<typeof RoomsFileSchema>[number];
+const RoomsFileSchema = z.array(RoomSeedSchema);
 
 async function readJson<T extends z.ZodType>(path: string, schema: T, what: string): Promise<z.output<T>> {
   const parsed = schema.safeParse(JSON.parse(await readFile(path, 'utf8')));
@@ -34,13 +34,12 @@ export async function seedRooms(db: Database, rooms: RoomSeed[]): Promise<number
   const venue = await readVenue(sql);
   let added = 0;
   for (const room of rooms) {
-    assertExactIn(venue, [room.price, ...room.price_tiers.map((t) => t.price)].map((amount) => ({ path: `rooms.${room.id}.price`, amount })));
+    assertPricesExact(venue, room, `rooms.${room.id}.`);
     const overlaps = room.schedule ? scheduleOverlaps({ schedule: room.schedule, bufferMinutes: room.buffer_minutes }) : [];
     if (overlaps[0]) throw new Error(`Room ${room.id}'s schedule: ${overlaps[0].message}`);
-    const tiers = storeTiers(room.price_tiers.map((t) => ({ minPlayers: t.min_players, priceCents: toCents(t.price) })));
     added += await sql.run({
       text: INSERT_ROOM_IF_ABSENT,
-      params: [room.id, room.name, room.description, toCents(room.price), room.price_per, tiers, room.min_players, room.max_players, room.buffer_minutes, room.schedule ? JSON.stringify(room.schedule) : null],
+      params: [room.id, room.name, room.description, toCents(room.price), room.price_per, storeTiers(room.price_tiers), room.min_players, room.max_players, room.buffer_minutes, room.schedule ? JSON.stringify(room.schedule) : null],
     });
   }
   return added;

@@ -1,11 +1,11 @@
-import type { Booking as BookingDto, Room as RoomDto, Venue } from '../contract/index.js';
-import { fromCents } from '../contract/money.js';
+import type { Booking as BookingDto, PriceTier, Room as RoomDto, Venue } from '../contract/index.js';
+import { fromCents, toCents } from '../contract/money.js';
 import { formatInstant } from '../contract/time.js';
 import type { BookingRow } from '../db/booking-sql.js';
 import type { PrefixedRoomRow, RoomRow } from '../db/room-sql.js';
 import { totalCents, type PartyLimits, type PriceTerms } from '../domain/pricing.js';
 import { effectiveStatus, type BookingState } from '../domain/status.js';
-import { cancellableUntil, type VenuePolicy } from '../domain/venue-policy.js';
+import { cancellableUntil } from '../domain/venue-policy.js';
 import { venueClock } from '../domain/zoned.js';
 
 /** A room as the rules and the wire mappers take it: money in hundredths, tiers parsed. */
@@ -17,14 +17,15 @@ export interface RoomView extends PriceTerms, PartyLimits {
   scheduled: boolean;
 }
 
-/** price_tiers as stored: JSON, ascending by min_players. */
+/** price_tiers as stored: JSON, ascending by min_players, amounts in hundredths. */
 interface StoredTier {
   min_players: number;
   price_cents: number;
 }
-export const storeTiers = (tiers: readonly { minPlayers: number; priceCents: number }[]): string =>
-  JSON.stringify(tiers.map((t): StoredTier => ({ min_players: t.minPlayers, price_cents: t.priceCents })));
-const parseTiers = (json: string) => (JSON.parse(json) as StoredTier[]).map((t) => ({ minPlayers: t.min_players, priceCents: t.price_cents }));
+/** Tiers as the wire gives them, in the stored form. */
+export const storeTiers = (tiers: readonly PriceTier[]): string =>
+  JSON.stringify(tiers.map((t): StoredTier => ({ min_players: t.min_players, price_cents: toCents(t.price) })));
+export const parseTiers = (json: string) => (JSON.parse(json) as StoredTier[]).map((t) => ({ minPlayers: t.min_players, priceCents: t.price_cents }));
 
 /** A stored room row in the shape the rules take. */
 export function roomView(row: RoomRow): RoomView {
@@ -58,16 +59,6 @@ export function toRoomDto(room: RoomView): RoomDto {
   };
 }
 
-/** The venue's settings as the rules take them. */
-export function venuePolicy(venue: Venue): VenuePolicy {
-  return {
-    timezone: venue.timezone,
-    minNoticeMinutes: venue.min_notice_minutes,
-    horizonDays: venue.horizon_days,
-    cancellationCutoffHours: venue.cancellation_cutoff_hours,
-  };
-}
-
 /** What a booking's wire form is made of: a stored row, or what the hold path just wrote. */
 export interface BookingView extends BookingState {
   id: string;
@@ -78,12 +69,13 @@ export interface BookingView extends BookingState {
   currency: string | null;
   reference: string;
   room: RoomView;
-  guest: { id: number; name: string; email: string };
+  guest: { name: string; email: string };
 }
 
 /** The wire form of a booking as seen at `now`, in the venue's time zone: a lapsed hold reads `expired`. */
 export function toBookingDto(booking: BookingView, now: number, venue: Venue): BookingDto {
   const status = effectiveStatus(booking, now);
+  const clock = venueClock(venue.timezone);
   return {
     id: booking.id,
     room_id: booking.room.id,
@@ -100,9 +92,9 @@ export function toBookingDto(booking: BookingView, now: number, venue: Venue): B
       total: fromCents(booking.totalCents ?? totalCents(booking.room, booking.players)),
       currency: booking.currency ?? venue.currency,
     },
-    local_start: venueClock(venue.timezone).format(booking.startAt),
-    local_end: venueClock(venue.timezone).format(booking.endAt),
-    cancellable_until: formatInstant(cancellableUntil(booking.startAt, venuePolicy(venue))),
+    local_start: clock.format(booking.startAt),
+    local_end: clock.format(booking.endAt),
+    cancellable_until: formatInstant(cancellableUntil(booking.startAt, venue)),
   };
 }
 
@@ -133,6 +125,6 @@ export function fromBookingRow(row: BookingRow): BookingView {
     currency: row.currency,
     reference: row.reference,
     room: roomView(roomOfRow(row)),
-    guest: { id: row.guest_id, name: row.guest_name, email: row.guest_email },
+    guest: { name: row.guest_name, email: row.guest_email },
   };
 }

@@ -1,7 +1,7 @@
 import type { Schedule, Session, SessionStatus, SessionsPage, SessionsQuery } from '../contract/index.js';
 import { fromCents } from '../contract/money.js';
 import { formatInstant } from '../contract/time.js';
-import { overlaps } from '../domain/interval.js';
+import { overlaps, withReset } from '../domain/interval.js';
 import { partyFits, totalCents } from '../domain/pricing.js';
 import { sessionsOn } from '../domain/schedule.js';
 import { bookableUntil, horizonEnd } from '../domain/venue-policy.js';
@@ -13,16 +13,16 @@ import type { RoomRow, ScheduledRoomRow } from '../db/room-sql.js';
 import { sqlRunner } from '../db/sql.js';
 import type { ServiceDeps } from './deps.js';
 import { roomNotFound } from './rooms.js';
-import { roomView, venuePolicy, type RoomView } from './serialize.js';
+import { roomView, type RoomView } from './serialize.js';
 import { readVenue } from './venue.js';
-
-const MINUTE = 60_000;
 
 interface Candidate {
   room: RoomView;
   start: number;
   end: number;
   blockedUntil: number;
+  /** The party's price: the same for every session of the room. */
+  price: Session['price'];
 }
 
 /** A booking that blocks part of the window, its times as numbers (PostgreSQL sends bigints as text). */
@@ -108,9 +108,11 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
     const room = roomView(row);
     if (query.players !== undefined && !partyFits(room, query.players)) continue;
     const shape = { schedule: JSON.parse(row.schedule) as Schedule, bufferMinutes: room.bufferMinutes };
+    const players = query.players ?? room.minPlayers;
+    const price = { players, total: fromCents(totalCents(room, players)) };
     for (const date of dates) {
-      for (const { start, end } of sessionsOn(shape, date, wallClock)) {
-        candidates.push({ room, start, end, blockedUntil: end + room.bufferMinutes * MINUTE });
+      for (const session of sessionsOn(shape, date, wallClock)) {
+        candidates.push({ room, ...session, blockedUntil: withReset(session, room.bufferMinutes).end, price });
       }
     }
   }
@@ -127,15 +129,13 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
   }
   const byRoom = groupByRoom(await sql.all<BlockingRow>(bookingSql.blockingIn(window, now)));
 
-  const policy = venuePolicy(venue);
-  const latestStart = horizonEnd(now, policy);
+  const latestStart = horizonEnd(now, venue);
   candidates.sort((a, b) => a.start - b.start || a.room.id - b.room.id);
   page.sessions = candidates.map((c): Session => {
-    const until = bookableUntil(c.start, policy);
+    const until = bookableUntil(c.start, venue);
     const blocked = blockage(c, byRoom.get(c.room.id));
     const closed = now >= until || (latestStart !== null && c.start > latestStart);
     const status: SessionStatus = blocked?.status === 'booked' ? 'booked' : closed ? 'closed' : (blocked?.status ?? 'available');
-    const players = query.players ?? c.room.minPlayers;
     return {
       room_id: c.room.id,
       start_date: formatInstant(c.start),
@@ -145,7 +145,7 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
       status,
       ...(status === 'held' && blocked?.heldUntil !== undefined ? { held_until: formatInstant(blocked.heldUntil) } : {}),
       bookable_until: formatInstant(until),
-      price: { players, total: fromCents(totalCents(c.room, players)) },
+      price: c.price,
     };
   });
   return page;

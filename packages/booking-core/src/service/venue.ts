@@ -5,6 +5,7 @@ import type { Database } from '../db/orm.js';
 import { sqlRunner, type Sql } from '../db/sql.js';
 import * as venueSql from '../db/venue-sql.js';
 import type { ServiceDeps } from './deps.js';
+import { parseTiers } from './serialize.js';
 import { inSqlTransaction } from './transaction.js';
 
 /** The venue's settings; the defaults until any are stored. */
@@ -28,7 +29,7 @@ export async function updateVenue({ db, clock }: ServiceDeps, request: UpdateVen
     if (request.currency !== undefined && currencyDecimals(request.currency) < 2) {
       const rooms = await sql.all<{ id: number; price_cents: number; price_tiers: string }>({ text: ROOM_PRICES, params: [] });
       for (const room of rooms) {
-        const amounts = [room.price_cents, ...(JSON.parse(room.price_tiers) as { price_cents: number }[]).map((t) => t.price_cents)];
+        const amounts = [room.price_cents, ...parseTiers(room.price_tiers).map((t) => t.priceCents)];
         const inexact = amounts.map(fromCents).find((amount) => !isExactIn(amount, venue.currency));
         if (inexact !== undefined) {
           const message = `Room ${room.id} costs ${inexact}, which ${venue.currency} cannot express: change its prices first`;
