@@ -3,14 +3,19 @@ import { WEEKDAYS, type Weekday } from '../contract/schedule.js';
 
 // Venue-local time, through Temporal's time-zone rules: never an offset added by hand.
 
+/** A venue-local wall-clock time at its earliest instant: the first of two, or shifted back out of a gap. */
+function earliest(date: string, minuteOfDay: number, timeZone: string) {
+  const wall = Temporal.PlainDate.from(date).toPlainDateTime({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 });
+  return { wall, zoned: wall.toZonedDateTime(timeZone, { disambiguation: 'earlier' }) };
+}
+
 /**
  * The instant a venue-local wall-clock time names, or null when that time does not exist that
  * day (the hour skipped when clocks spring forward). A time that happens twice (when clocks
  * fall back) names its first instant.
  */
 export function localInstant(date: string, minuteOfDay: number, timeZone: string): number | null {
-  const wall = Temporal.PlainDate.from(date).toPlainDateTime({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 });
-  const zoned = wall.toZonedDateTime(timeZone, { disambiguation: 'earlier' });
+  const { wall, zoned } = earliest(date, minuteOfDay, timeZone);
   // In a gap, 'earlier' moves the wall time back by the gap: the time asked for never happens.
   return Temporal.PlainDateTime.compare(zoned.toPlainDateTime(), wall) === 0 ? zoned.epochMilliseconds : null;
 }
@@ -20,8 +25,7 @@ export function localInstant(date: string, minuteOfDay: number, timeZone: string
  * one that happens twice, names the earliest instant it could mean.
  */
 export function localDeadline(date: string, minuteOfDay: number, timeZone: string): number {
-  const wall = Temporal.PlainDate.from(date).toPlainDateTime({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 });
-  return wall.toZonedDateTime(timeZone, { disambiguation: 'earlier' }).epochMilliseconds;
+  return earliest(date, minuteOfDay, timeZone).zoned.epochMilliseconds;
 }
 
 /**
