@@ -145,8 +145,8 @@ describe.each(testDrivers())('a %s database made by release 0.1.0', (driver) => 
   });
 
   it('still knows which admin keys are live and which were revoked', async () => {
-    expect(await service.verifyAdminKey(m.admin_keys.live.secret)).toBe('valid');
-    expect(await service.verifyAdminKey(m.admin_keys.revoked.secret)).toBe('revoked');
+    expect(await service.verifyAdminKey(m.admin_keys.live.secret)).toMatchObject({ verdict: 'valid' });
+    expect(await service.verifyAdminKey(m.admin_keys.revoked.secret)).toEqual({ verdict: 'revoked' });
     expect((await service.listAdminKeys()).map((key) => key.id).sort()).toEqual([m.admin_keys.live.id, m.admin_keys.revoked.id].sort());
   });
 

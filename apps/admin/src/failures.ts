@@ -25,6 +25,9 @@ const EXIT_BY_CODE: Record<BookingErrorCode, ExitCode> = {
   ROOM_NOT_FOUND: EXIT.notFound,
   BOOKING_NOT_FOUND: EXIT.notFound,
   KEY_NOT_FOUND: EXIT.notFound,
+  WEBHOOK_NOT_FOUND: EXIT.notFound,
+  DELIVERY_NOT_FOUND: EXIT.notFound,
+  WEBHOOK_URL_REFUSED: EXIT.usage,
   VALIDATION_ERROR: EXIT.usage,
   METHOD_NOT_ALLOWED: EXIT.failed,
   SLOT_UNAVAILABLE: EXIT.failed,
@@ -55,6 +58,7 @@ const HINTS: Partial<Record<BookingErrorCode, string>> = {
   NOT_A_SESSION: 'A scheduled room takes exactly one of its sessions: see `sessions --date YYYY-MM-DD --room <id>`.',
   TOO_SOON: "The start is inside the venue's minimum notice: see `venue show`.",
   TOO_FAR_AHEAD: "The start is past the venue's horizon: see `venue show`.",
+  WEBHOOK_URL_REFUSED: 'The server accepts https endpoints on public addresses only, unless it runs with WEBHOOK_ALLOW_HTTP or WEBHOOK_ALLOW_PRIVATE_NETWORKS.',
 };
 
 /** A message a person can act on, and the exit code that goes with it. */

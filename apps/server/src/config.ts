@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SQLITE_SYNCHRONOUS_MODES, parseDatabaseUrl, type DatabaseTarget } from '@escape-room/booking-core/db';
-import { DEFAULT_MAX_LIVE_HOLDS_PER_GUEST } from '@escape-room/booking-core/domain';
+import { DEFAULT_MAX_LIVE_HOLDS_PER_GUEST, DEFAULT_RETRY_SCHEDULE_SECONDS } from '@escape-room/booking-core/domain';
+import { DEFAULT_EVENT_RETENTION_DAYS } from '@escape-room/booking-core/service';
 
 /** The repository root: data/ lives there whether we run from src (tsx) or dist (node). */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -48,6 +49,20 @@ function envSchema(baseDir: string) {
       ROOMS_FILE: z.string().default(`${REPO_ROOT}data/rooms.json`),
       VENUE_FILE: z.string().default(`${REPO_ROOT}data/venue.json`),
       SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default('normal'),
+      EVENT_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(DEFAULT_EVENT_RETENTION_DAYS),
+      WEBHOOK_ALLOW_HTTP: z.stringbool().default(false),
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
+      WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
+      WEBHOOK_RETRY_SCHEDULE: z
+        .string()
+        .default(DEFAULT_RETRY_SCHEDULE_SECONDS.join(','))
+        .transform((list) => (list.trim() === '' ? [] : list.split(',').map((delay) => Number(delay.trim()))))
+        .pipe(
+          z
+            .array(z.number({ message: 'expected delays in seconds, comma-separated, such as 5,300,1800' }).nonnegative().max(7 * 86_400))
+            .max(50)
+            .transform((delays) => delays.map((seconds) => Math.round(seconds * 1000))),
+        ),
     })
     .transform((env) => {
       const target = env.DATABASE_URL;

@@ -1,11 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { BookingApi } from '@escape-room/booking-core/api';
+import type { Actor } from '@escape-room/booking-core/contract';
 import { BookingError } from '@escape-room/booking-core/domain';
 import { RateLimitedError, type Context } from '@escape-room/api';
 import type { RateLimiter } from './rate-limit/limiter.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** The key from ADMIN_API_KEY, as events name it. */
+const BOOTSTRAP_ACTOR: Actor = { type: 'admin_key', id: 'ADMIN_API_KEY' };
 
 function bearer(authorization: string | undefined): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
@@ -26,10 +30,11 @@ export function contextFactory(service: BookingApi, bootstrapKey: string | undef
     async authorizeAdmin() {
       const presented = bearer(headers.authorization);
       if (!presented) throw new BookingError('UNAUTHORIZED', 'Send Authorization: Bearer <admin API key>');
-      if (bootstrap && timingSafeEqual(digest(presented), bootstrap)) return;
-      const verdict = await service.verifyAdminKey(presented);
-      if (verdict === 'revoked') throw new BookingError('FORBIDDEN', 'This admin API key has been revoked');
-      if (verdict !== 'valid') throw new BookingError('UNAUTHORIZED', 'The admin API key is not valid');
+      if (bootstrap && timingSafeEqual(digest(presented), bootstrap)) return BOOTSTRAP_ACTOR;
+      const key = await service.verifyAdminKey(presented);
+      if (key.verdict === 'revoked') throw new BookingError('FORBIDDEN', 'This admin API key has been revoked');
+      if (key.verdict !== 'valid') throw new BookingError('UNAUTHORIZED', 'The admin API key is not valid');
+      return { type: 'admin_key', id: key.keyId };
     },
     async spend(budget) {
       const verdict = await limiter.consume(ip, budget);

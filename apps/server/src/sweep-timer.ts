@@ -17,7 +17,7 @@ export function startSweeper(sweep: () => Promise<SweepResult>, intervalMs: numb
     if (running) return;
     running = sweep()
       .then((result) => {
-        if (result.expiredHolds || result.forgottenKeys) log.info(result, 'swept lapsed holds and old idempotency keys');
+        if (result.expiredHolds || result.forgottenKeys || result.prunedEvents) log.info(result, 'swept lapsed holds, old idempotency keys and old events');
       })
       .catch((error: unknown) => log.warn({ err: error }, 'sweep failed; will retry'))
       .finally(() => {

@@ -31,6 +31,16 @@ export const TAGS = [
   { name: 'Rooms', description: 'The rooms of the venue, their schedules, and which of them are free when.' },
   { name: 'Bookings', description: 'Hold a slot, then confirm, extend, release or cancel it. The booking id is the only credential.' },
   { name: 'Admin', description: 'The venue staff: settings, every booking, rooms, schedules and API keys. Needs `Authorization: Bearer <admin API key>`.' },
+  {
+    name: 'Events',
+    description:
+      'Every change of a booking is an event, recorded in the transaction that makes it and kept 90 days by default. The holder of a booking id reads its history; the venue reads them all.',
+  },
+  {
+    name: 'Webhooks',
+    description:
+      'Endpoints that receive events as signed POSTs (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`), at least once: deduplicate on `webhook-id`. Admin only.',
+  },
 ] as const;
 type Tag = (typeof TAGS)[number]['name'];
 

@@ -1,6 +1,6 @@
 import { TRPCError, initTRPC } from '@trpc/server';
 import type { z } from 'zod';
-import type { ErrorCode } from '@escape-room/booking-core/contract';
+import type { Actor, ErrorCode } from '@escape-room/booking-core/contract';
 import { BookingError } from '@escape-room/booking-core/domain';
 import type { BookingApi } from '@escape-room/booking-core/api';
 import { statusFor, toErrorBody, trpcCodeFor } from './errors.js';
@@ -11,8 +11,8 @@ import type { Budget } from './budget.js';
 // Fastify or the ORM may appear here.
 export interface Context {
   service: BookingApi;
-  /** Resolves if the caller presented a live admin key; throws UNAUTHORIZED or FORBIDDEN otherwise. */
-  authorizeAdmin(): Promise<void>;
+  /** Resolves with who is acting if the caller presented a live admin key; throws UNAUTHORIZED or FORBIDDEN otherwise. */
+  authorizeAdmin(): Promise<Actor>;
   /** The Idempotency-Key header, as sent (validated by the procedures that use it). */
   idempotencyKey: string | undefined;
   /** Spends from the caller's rate-limit budget; throws RATE_LIMITED once it is spent. */
@@ -85,7 +85,5 @@ const guarded = t.middleware(async ({ ctx, meta, next }) => {
 
 export const publicProcedure = t.procedure.use(guarded);
 
-export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  await ctx.authorizeAdmin();
-  return next();
-});
+/** Admin operations know which key acts: changes they make are recorded under it. */
+export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => next({ ctx: { actor: await ctx.authorizeAdmin() } }));

@@ -22,6 +22,7 @@ import {
 import { z } from 'zod';
 import { adminProcedure, router } from '../trpc.js';
 import { rest } from '../rest-meta.js';
+import { eventsRouter, webhooksRouter } from './webhooks.js';
 
 const admin = { tag: 'Admin', admin: true } as const;
 
@@ -50,7 +51,7 @@ export const adminRouter = router({
     )
     .input(BookingRef)
     .output(BookingOutput)
-    .mutation(async ({ ctx, input }) => ({ booking: await ctx.service.cancelByVenue(input.booking_id) })),
+    .mutation(async ({ ctx, input }) => ({ booking: await ctx.service.cancelByVenue(input.booking_id, ctx.actor) })),
 
   venue: router({
     update: adminProcedure
@@ -160,4 +161,7 @@ export const adminRouter = router({
       .output(AdminKeyOutput)
       .mutation(async ({ ctx, input }) => ({ key: await ctx.service.revokeAdminKey(input.key_id) })),
   }),
+
+  events: eventsRouter,
+  webhooks: webhooksRouter,
 });

@@ -1,4 +1,4 @@
-import { BookingOutput, BookingRef, HoldInput, IdempotencyKeySchema } from '@escape-room/booking-core/contract';
+import { BookingEventsOutput, BookingOutput, BookingRef, HoldInput, IdempotencyKeySchema } from '@escape-room/booking-core/contract';
 import { BookingError } from '@escape-room/booking-core/domain';
 import { z } from 'zod';
 import { publicProcedure, router } from '../trpc.js';
@@ -114,4 +114,17 @@ export const bookingsRouter = router({
     .input(BookingRef)
     .output(BookingOutput)
     .mutation(async ({ ctx, input }) => ({ booking: await ctx.service.cancelBooking(input.booking_id) })),
+
+  events: publicProcedure
+    .meta(
+      rest('GET', `${ONE_BOOKING}/events`, {
+        tag: 'Events',
+        summary: "A booking's history",
+        description: 'Every change of the booking, oldest first, each as its webhook delivered it. The booking id is the credential.',
+        errors: ['BOOKING_NOT_FOUND'],
+      }),
+    )
+    .input(BookingRef)
+    .output(BookingEventsOutput)
+    .query(async ({ ctx, input }) => ({ events: await ctx.service.bookingEvents(input.booking_id) })),
 });

@@ -11,3 +11,5 @@ export * from './admin.js';
 export * from './money.js';
 export * from './venue.js';
 export * from './schedule.js';
+export * from './events.js';
+export * from './webhooks.js';

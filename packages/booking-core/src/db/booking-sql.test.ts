@@ -72,7 +72,9 @@ describe.each(testDrivers())('the booking rule on %s', (driver) => {
       // SQLite's trigger judges the clock itself, at the writer's created_at.
       const outcome = await sql()
         .transaction(async (tx) => {
-          if (driverOf(db) === 'postgresql') await tx.run(bookingSql.expireLapsedOverlapping(roomId, slot, now));
+          if (driverOf(db) === 'postgresql') {
+            for (const lapsed of await tx.all<{ id: string }>(bookingSql.lapsedOverlapping(roomId, slot, now))) await tx.run(bookingSql.expireIfLapsed(lapsed.id, now));
+          }
           await tx.run(bookingSql.insertBooking(rival));
           throw new Error('roll back'); // leave the case as it was for the other checks
         })
@@ -83,7 +85,9 @@ describe.each(testDrivers())('the booking rule on %s', (driver) => {
     it('is persisted as expired by the sweep exactly when it has lapsed', async () => {
       const lapsed = status === 'pending' && effectiveStatus(state, now) === 'expired';
       const changed = await sql().transaction(async (tx) => {
-        const count = await tx.run({ ...bookingSql.expireLapsed(now), text: `${bookingSql.expireLapsed(now).text} and id = ?`, params: [...bookingSql.expireLapsed(now).params, id] });
+        const batch = await tx.all<{ id: string }>(bookingSql.lapsedHolds(now, 1000));
+        expect(batch.some((row) => row.id === id), 'in the sweep batch').toBe(lapsed);
+        const count = await tx.run(bookingSql.expireIfLapsed(id, now));
         throw Object.assign(new Error('roll back'), { count });
       }).catch((error: unknown) => (error as { count?: number }).count);
       expect(changed).toBe(lapsed ? 1 : 0);

@@ -39,22 +39,11 @@ const READS_AS: Record<BookingStatus, string> = {
 };
 const readsAsParam = (status: BookingStatus, now: number): SqlValue => (status === 'pending' || status === 'expired' ? now : status);
 
-// ---- expiry: the sweeper and the hold persist lapses with the same statement -----------------
+// ---- expiry: the sweeper and the hold persist lapses one booking at a time, each with its event ----
 
-const EXPIRE = `update booking set status = 'expired', expires_at = null, updated_at = ? where ${LAPSED_HOLD}`;
-const EXPIRE_OVERLAPPING = `${EXPIRE} and room_id = ? and ${OVERLAPPING}`;
-
-/** Persists `expired` on every lapsed hold. Two `?`: now, now. */
-export const expireLapsed = (now: number): Statement => ({ text: EXPIRE, params: [now, now] });
-
-/**
- * Persists `expired` on the room's lapsed holds overlapping the slot: the PostgreSQL guard
- * judges stored statuses, not clocks, so a hold clears a lapsed one before it takes its place.
- */
-export const expireLapsedOverlapping = (roomId: number, probe: Interval, now: number): Statement => ({
-  text: EXPIRE_OVERLAPPING,
-  params: [now, now, roomId, ...overlapping(probe)],
-});
+const EXPIRE_IF_LAPSED = `update booking set status = 'expired', expires_at = null, updated_at = ? where id = ? and ${LAPSED_HOLD}`;
+/** Persists `expired` on one booking if it is a lapsed hold at now; changes one row or none (another writer got there first). */
+export const expireIfLapsed = (bookingId: string, now: number): Statement => ({ text: EXPIRE_IF_LAPSED, params: [now, bookingId, now] });
 
 // ---- the hold ---------------------------------------------------------------------------------
 
@@ -167,6 +156,20 @@ const WITH_ROOM_AND_GUEST = (bookings: string) => `select b.id, b.status, b.star
 
 const BY_ID = `${WITH_ROOM_AND_GUEST('booking')} where b.id = ?`;
 export const bookingById = (bookingId: string): Statement => ({ text: BY_ID, params: [bookingId] });
+
+const LAPSED_HOLDS = `${WITH_ROOM_AND_GUEST(`(select * from booking where ${LAPSED_HOLD} order by expires_at limit ?)`)} order by b.expires_at`;
+/** Up to `limit` lapsed holds still stored as pending, earliest expiry first: the sweeper's batch. */
+export const lapsedHolds = (now: number, limit: number): Statement => ({ text: LAPSED_HOLDS, params: [now, limit] });
+
+const LAPSED_OVERLAPPING = WITH_ROOM_AND_GUEST(`(select * from booking where ${LAPSED_HOLD} and room_id = ? and ${OVERLAPPING})`);
+/**
+ * The room's lapsed holds overlapping the probe, still stored as pending: the PostgreSQL guard
+ * judges stored statuses, not clocks, so a hold persists their lapse before it takes their place.
+ */
+export const lapsedOverlapping = (roomId: number, probe: Interval, now: number): Statement => ({
+  text: LAPSED_OVERLAPPING,
+  params: [now, roomId, ...overlapping(probe)],
+});
 
 /** The listing's filters; every one optional. Pages are ordered by (start_at, id). */
 export interface BookingFilter {

@@ -1,6 +1,8 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { BOOKING_STATUSES } from '../contract/bookings.js';
 import { PRICE_PER } from '../contract/rooms.js';
+import { EVENT_TYPES } from '../contract/events.js';
+import { DELIVERY_STATUSES, DISABLED_REASONS } from '../contract/webhooks.js';
 
 // Times are stored as epoch milliseconds (64-bit integers): exact, zone-free, and cheap to
 // compare in the range predicates that guard against double booking.
@@ -176,4 +178,109 @@ const BookingExtent = defineEntity({
   checks: [{ name: 'booking_extent_id_check', expression: 'id = 1' }],
 });
 
-export const entities = [Room, Guest, Booking, IdempotencyKey, AdminKey, Venue, BookingExtent];
+/**
+ * One change of a booking (the transactional outbox): written in the transaction that makes the
+ * change, kept for the retention period. `seq` orders events as they were committed per booking
+ * (each change of a booking waits for the previous one's row lock), and pages the log.
+ */
+export const Event = defineEntity({
+  name: 'Event',
+  tableName: 'event',
+  properties: {
+    seq: p.bigint('number').primary(),
+    id: p.string().length(64).unique('event_id_key'),
+    type: p.enum([...EVENT_TYPES]),
+    bookingId: p.string().length(64),
+    createdAt: p.bigint('number'),
+    /** The event exactly as the API shows it and webhooks deliver it (JSON). */
+    payload: p.text(),
+  },
+  indexes: [
+    { name: 'event_booking_idx', properties: ['bookingId', 'seq'] },
+    { name: 'event_type_idx', properties: ['type', 'seq'] },
+    { name: 'event_created_idx', properties: 'createdAt' },
+  ],
+});
+export type Event = InferEntity<typeof Event>;
+
+/** A webhook endpoint. The secret must sign, so it is stored as issued; only the admin API reaches it. */
+export const Webhook = defineEntity({
+  name: 'Webhook',
+  tableName: 'webhook',
+  properties: {
+    id: p.string().primary().length(32),
+    url: p.string().length(2000),
+    description: p.string().length(500).default(''),
+    secret: p.string().length(64),
+    /** After a rotation, the previous secret signs too until previousSecretUntil. */
+    previousSecret: p.string().length(64).nullable(),
+    previousSecretUntil: p.bigint('number').nullable(),
+    /** null while enabled. */
+    disabledAt: p.bigint('number').nullable(),
+    disabledReason: p.enum([...DISABLED_REASONS]).nullable(),
+    /** Since when every attempt to this endpoint has failed; null after a success. */
+    failingSince: p.bigint('number').nullable(),
+    createdAt: p.bigint('number'),
+    updatedAt: p.bigint('number'),
+  },
+});
+export type Webhook = InferEntity<typeof Webhook>;
+
+/** Which event types an endpoint receives: one row per type, so fanning an event out is one indexed insert. */
+export const WebhookSubscription = defineEntity({
+  name: 'WebhookSubscription',
+  tableName: 'webhook_subscription',
+  properties: {
+    eventType: p.enum([...EVENT_TYPES]).primary(),
+    webhook: () => p.manyToOne(Webhook).primary().deleteRule('cascade').foreignKeyName('webhook_subscription_webhook_id_fkey'),
+  },
+});
+
+/**
+ * One event owed to one endpoint. Pending ones are claimed under a lease (leasedBy, leaseUntil)
+ * by one instance at a time; a lease that ran out is anyone's again.
+ */
+export const Delivery = defineEntity({
+  name: 'Delivery',
+  tableName: 'delivery',
+  properties: {
+    id: p.bigint('number').primary(),
+    webhook: () => p.manyToOne(Webhook).deleteRule('cascade').foreignKeyName('delivery_webhook_id_fkey'),
+    event: () => p.manyToOne(Event).fieldName('event_seq').deleteRule('cascade').foreignKeyName('delivery_event_seq_fkey'),
+    /** The event's booking, copied so the per-booking order check stays on this table. */
+    bookingId: p.string().length(64),
+    status: p.enum([...DELIVERY_STATUSES]),
+    attempts: p.integer().default(0),
+    nextAttemptAt: p.bigint('number').nullable(),
+    leaseUntil: p.bigint('number').nullable(),
+    leasedBy: p.string().length(64).nullable(),
+    createdAt: p.bigint('number'),
+    updatedAt: p.bigint('number'),
+  },
+  indexes: [
+    { name: 'delivery_due_idx', properties: ['nextAttemptAt'], where: { status: 'pending' } },
+    { name: 'delivery_order_idx', properties: ['webhook', 'bookingId', 'event'], where: { status: 'pending' } },
+    { name: 'delivery_lease_idx', properties: 'leasedBy' },
+    { name: 'delivery_webhook_idx', properties: ['webhook', 'id'] },
+    { name: 'delivery_event_idx', properties: 'event' },
+  ],
+});
+export type Delivery = InferEntity<typeof Delivery>;
+
+/** Each attempt of a delivery, for the delivery log. */
+export const DeliveryAttempt = defineEntity({
+  name: 'DeliveryAttempt',
+  tableName: 'delivery_attempt',
+  properties: {
+    id: p.bigint('number').primary(),
+    delivery: () => p.manyToOne(Delivery).deleteRule('cascade').foreignKeyName('delivery_attempt_delivery_id_fkey'),
+    attemptedAt: p.bigint('number'),
+    statusCode: p.integer().nullable(),
+    durationMs: p.integer(),
+    error: p.string().length(1000).nullable(),
+    responseBody: p.text().nullable(),
+  },
+  indexes: [{ name: 'delivery_attempt_delivery_idx', properties: ['delivery', 'id'] }],
+});
+
+export const entities = [Room, Guest, Booking, IdempotencyKey, AdminKey, Venue, BookingExtent, Event, Webhook, WebhookSubscription, Delivery, DeliveryAttempt];

@@ -29,6 +29,8 @@ export interface TransactionSql extends Sql {
    * ` for update` on PostgreSQL; empty on SQLite, whose write transactions hold the whole file.
    */
   forUpdate: string;
+  /** ` for update skip locked` on PostgreSQL, so concurrent claimers each take other rows; empty on SQLite. */
+  forUpdateSkipLocked: string;
 }
 
 export interface SqlRunner extends Sql {
@@ -49,6 +51,7 @@ function sqliteSql(connection: SqliteConnection): TransactionSql {
   };
   return {
     forUpdate: '',
+    forUpdateSkipLocked: '',
     async all<Row>({ text, params }: Statement) {
       return prepare(text).all(...params) as Row[];
     },
@@ -74,6 +77,7 @@ function pgSql(connection: PgConnection): TransactionSql {
   const query = ({ text, params }: Statement) => connection.query({ ...pgText(text), values: [...params] });
   return {
     forUpdate: ' for update',
+    forUpdateSkipLocked: ' for update skip locked',
     async all<Row>(statement: Statement) {
       return (await query(statement)).rows as Row[];
     },

@@ -7,3 +7,4 @@ export * from './zoned.js';
 export * from './schedule.js';
 export * from './pricing.js';
 export * from './venue-policy.js';
+export * from './webhook-policy.js';

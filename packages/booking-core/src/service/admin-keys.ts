@@ -13,7 +13,8 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 
 const digest = (secret: string) => createHash('sha256').update(secret).digest();
 
-export type KeyVerdict = 'valid' | 'revoked' | 'unknown';
+/** A live key names itself, so what it does can be recorded under it. */
+export type KeyVerdict = { verdict: 'valid'; keyId: string } | { verdict: 'revoked' | 'unknown' };
 
 function toDto(key: AdminKey): AdminKeyDto {
   const at = (ms: number | null | undefined) => (ms == null ? null : formatInstant(ms));
@@ -48,15 +49,15 @@ export async function revokeAdminKey({ db, clock }: ServiceDeps, id: string): Pr
 /** Checks a presented key in constant time (for keys of the right shape) and notes its use. */
 export async function verifyAdminKey({ db, clock }: ServiceDeps, presented: string): Promise<KeyVerdict> {
   const match = KEY_FORMAT.exec(presented);
-  if (!match) return 'unknown';
+  if (!match) return { verdict: 'unknown' };
   const [, id, secret] = match as unknown as [string, string, string];
   const em = db.em.fork();
   const key = await em.findOne(AdminKey, id);
-  if (!key || !timingSafeEqual(digest(secret), Buffer.from(key.secretHash, 'hex'))) return 'unknown';
-  if (key.revokedAt != null) return 'revoked';
+  if (!key || !timingSafeEqual(digest(secret), Buffer.from(key.secretHash, 'hex'))) return { verdict: 'unknown' };
+  if (key.revokedAt != null) return { verdict: 'revoked' };
   const now = clock.now();
   if (key.lastUsedAt == null || key.lastUsedAt <= now - LAST_USED_GRANULARITY_MS) {
     await write(() => em.nativeUpdate(AdminKey, { id }, { lastUsedAt: now }));
   }
-  return 'valid';
+  return { verdict: 'valid', keyId: id };
 }

@@ -1,4 +1,5 @@
 import type {
+  Actor,
   AdminKey,
   AdminRoom,
   AvailabilityQuery,
@@ -15,6 +16,16 @@ import type {
   UpdateRoomRequest,
   UpdateVenueRequest,
   Venue,
+  BookingEvent,
+  CreateWebhookRequest,
+  Delivery,
+  DeliveryPage,
+  EventPage,
+  ListDeliveriesQuery,
+  ListEventsQuery,
+  UpdateWebhookRequest,
+  Webhook,
+  WebhookWithSecret,
 } from '../contract/index.js';
 
 export interface HoldOptions {
@@ -25,6 +36,7 @@ export interface HoldOptions {
 export interface SweepResult {
   expiredHolds: number;
   forgottenKeys: number;
+  prunedEvents: number;
 }
 
 /**
@@ -46,11 +58,13 @@ export interface BookingApi {
   cancelBooking(bookingId: string): Promise<Booking>;
   extendHold(bookingId: string): Promise<Booking>;
   listBookings(query: ListBookingsQuery): Promise<BookingPage>;
+  /** A booking's history, oldest first. */
+  bookingEvents(bookingId: string): Promise<BookingEvent[]>;
   /** Housekeeping every instance runs periodically; see sweeper.ts. */
   sweep(): Promise<SweepResult>;
 
   // The venue's own operations (admin only).
-  cancelByVenue(bookingId: string): Promise<Booking>;
+  cancelByVenue(bookingId: string, actor: Actor): Promise<Booking>;
   listAllRooms(): Promise<AdminRoom[]>;
   createRoom(request: CreateRoomRequest): Promise<AdminRoom>;
   updateRoom(request: UpdateRoomRequest): Promise<AdminRoom>;
@@ -61,6 +75,15 @@ export interface BookingApi {
   createAdminKey(name: string): Promise<CreatedAdminKey>;
   listAdminKeys(): Promise<AdminKey[]>;
   revokeAdminKey(keyId: string): Promise<AdminKey>;
+  listEvents(query: ListEventsQuery): Promise<EventPage>;
+  createWebhook(request: CreateWebhookRequest): Promise<WebhookWithSecret>;
+  listWebhooks(): Promise<Webhook[]>;
+  getWebhook(webhookId: string): Promise<Webhook>;
+  updateWebhook(request: UpdateWebhookRequest): Promise<Webhook>;
+  deleteWebhook(webhookId: string): Promise<Webhook>;
+  rotateWebhookSecret(webhookId: string): Promise<WebhookWithSecret>;
+  listDeliveries(query: ListDeliveriesQuery): Promise<DeliveryPage>;
+  retryDelivery(webhookId: string, deliveryId: number): Promise<Delivery>;
   /** Whether a presented bearer token is a live admin key. */
-  verifyAdminKey(presented: string): Promise<'valid' | 'revoked' | 'unknown'>;
+  verifyAdminKey(presented: string): Promise<{ verdict: 'valid'; keyId: string } | { verdict: 'revoked' | 'unknown' }>;
 }

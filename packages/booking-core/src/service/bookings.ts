@@ -1,4 +1,4 @@
-import type { Booking as BookingDto, BookingStatus, HoldRequest, Schedule, Venue } from '../contract/index.js';
+import type { Actor, Booking as BookingDto, BookingStatus, EventType, HoldRequest, Schedule, Venue } from '../contract/index.js';
 import { BookingError } from '../domain/errors.js';
 import { withReset } from '../domain/interval.js';
 import { assertBookable, extendedExpiry, holdExpiry } from '../domain/hold-policy.js';
@@ -18,7 +18,7 @@ import { idempotent } from './idempotency.js';
 import { newBookingId, newReference } from './ids.js';
 import { fromBookingRow, roomView, toBookingDto } from './serialize.js';
 import { roomNotFound } from './rooms.js';
-import { inSqlTransaction } from './transaction.js';
+import { GUEST, SYSTEM, inEventTransaction, type RecordChange } from './outbox.js';
 import { readVenue } from './venue.js';
 
 const slotTaken = () => new BookingError('SLOT_UNAVAILABLE', 'The room is already booked or held for part of that time');
@@ -45,7 +45,7 @@ function assertSession(schedule: Schedule, bufferMinutes: number, slot: { start:
  * Gives back the hold a new one replaces, in the new one's transaction. It must be the same
  * guest's live hold, or one that has lapsed.
  */
-async function giveBack(sql: TransactionSql, bookingId: string, emailKey: string, now: number): Promise<void> {
+async function giveBack(sql: TransactionSql, record: RecordChange, bookingId: string, emailKey: string, now: number, venue: Venue): Promise<void> {
   const [row] = await sql.all<BookingRow>(bookingSql.bookingById(bookingId));
   if (!row) throw notFound(bookingId, 'replaces');
   if (row.guest_email.toLowerCase() !== emailKey) {
@@ -59,8 +59,25 @@ async function giveBack(sql: TransactionSql, bookingId: string, emailKey: string
   if (status !== 'pending') {
     throw new BookingError('INVALID_STATE', `replaces must name a hold; that booking is ${status}`, [{ path: 'replaces', message: `The booking is ${status}` }]);
   }
-  const changed = await sql.run(bookingSql.updateIfUnchanged(bookingId, { status: 'pending', expiresAt: held.expiresAt ?? null }, { status: 'released', expiresAt: null }, now));
+  const released = { status: 'released' as const, expiresAt: null };
+  const changed = await sql.run(bookingSql.updateIfUnchanged(bookingId, { status: 'pending', expiresAt: held.expiresAt ?? null }, released, now));
   if (changed !== 1) throw new BookingError('INVALID_STATE', 'The replaced hold changed while this request was handled');
+  await record({ type: 'booking.released', booking: toBookingDto({ ...held, ...released }, now, venue), previousStatus: 'pending', actor: GUEST, at: now });
+}
+
+/**
+ * Persists `expired` on lapsed holds still stored as pending, each with its booking.expired
+ * event; a row another writer expired first is skipped. Returns how many it expired.
+ */
+export async function persistLapses(sql: TransactionSql, record: RecordChange, rows: BookingRow[], now: number, venue: Venue): Promise<number> {
+  let expired = 0;
+  for (const row of rows) {
+    if ((await sql.run(bookingSql.expireIfLapsed(row.id, now))) !== 1) continue;
+    const booking = toBookingDto({ ...fromBookingRow(row), status: 'expired', expiresAt: null }, now, venue);
+    await record({ type: 'booking.expired', booking, previousStatus: 'pending', actor: SYSTEM, at: now });
+    expired++;
+  }
+  return expired;
 }
 
 /**
@@ -72,7 +89,7 @@ async function giveBack(sql: TransactionSql, bookingId: string, emailKey: string
  * that slips past the check (another process, say).
  */
 async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<BookingDto> {
-  const { db, clock, policy } = deps;
+  const { clock, policy } = deps;
   const now = clock.now();
   const slot = { start: request.start_date, end: request.end_date };
   assertBookable(slot, now);
@@ -80,7 +97,7 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
   const { name, email } = request.guest;
   const emailKey = email.toLowerCase();
   try {
-    return await inSqlTransaction(db, async (sql) => {
+    return await inEventTransaction(deps, async (sql, record) => {
       // Holds on one room take turns from here (PostgreSQL: a lock on the room's row), so the
       // check below sees every earlier hold committed. Without the turn, two holds racing for a
       // slot would both pass the check and meet in the exclusion constraint, which can deadlock
@@ -95,9 +112,9 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       if (row.schedule !== null) assertSession(JSON.parse(row.schedule) as Schedule, room.bufferMinutes, slot, venue.timezone);
       assertTimely(slot.start, now, venue);
 
-      if (request.replaces !== undefined) await giveBack(sql, request.replaces, emailKey, now);
+      if (request.replaces !== undefined) await giveBack(sql, record, request.replaces, emailKey, now, venue);
       const probe = withReset(slot, room.bufferMinutes);
-      await sql.run(bookingSql.expireLapsedOverlapping(roomId, probe, now));
+      await persistLapses(sql, record, await sql.all<BookingRow>(bookingSql.lapsedOverlapping(roomId, probe, now)), now, venue);
       if ((await sql.all(bookingSql.anyBlocking(roomId, probe, now))).length > 0) throw slotTaken();
 
       // The guest's turn (PostgreSQL: a lock on their row), so two holds of one guest count each other.
@@ -125,7 +142,9 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
         reference: newReference(),
       };
       await sql.run(bookingSql.insertBooking({ ...booking, roomId, guestId: guest.id, bufferMs: probe.end - slot.end }));
-      return toBookingDto({ ...booking, room, guest: { name, email } }, now, venue);
+      const held = toBookingDto({ ...booking, room, guest: { name, email } }, now, venue);
+      await record({ type: 'booking.held', booking: held, previousStatus: null, actor: GUEST, at: now });
+      return held;
     });
   } catch (error) {
     if (bookingSql.isOverlapViolation(error)) throw slotTaken();
@@ -157,47 +176,65 @@ export async function getBooking({ db, clock }: ServiceDeps, bookingId: string):
   return toBookingDto(fromBookingRow(row), clock.now(), await readVenue(sql));
 }
 
-interface Change {
+interface Next {
   status: BookingStatus;
   expiresAt: number | null;
 }
 
-type Decide = (booking: BookingState & { createdAt: number }, now: number, policy: VenuePolicy) => Change;
+type Decide = (booking: BookingState & { createdAt: number }, now: number, policy: VenuePolicy) => Next;
+
+/** A guest's or the venue's action on one booking: what it decides, and the event it is recorded as. */
+interface Action {
+  event: EventType;
+  decide: Decide;
+}
 
 /**
- * Applies a guest action. Read and write share one transaction, and the update only
- * matches the row as it was read, so of two racing actions on one booking exactly one
- * wins and the other sees the new state.
+ * Applies an action. Read, write and event share one transaction, and the update only matches
+ * the row as it was read, so of two racing actions on one booking exactly one wins (and is
+ * recorded) and the other sees the new state.
  */
-async function act({ db, clock }: ServiceDeps, bookingId: string, decide: Decide): Promise<BookingDto> {
-  return inSqlTransaction(db, async (sql) => {
+async function act(deps: ServiceDeps, bookingId: string, action: Action, actor: Actor = GUEST): Promise<BookingDto> {
+  return inEventTransaction(deps, async (sql, record) => {
     const [row] = await sql.all<BookingRow>(bookingSql.bookingById(bookingId));
     if (!row) throw notFound(bookingId);
     const venue: Venue = await readVenue(sql);
     const current = fromBookingRow(row);
-    const now = clock.now();
-    const change = decide(current, now, venue);
-    const changed = await sql.run(bookingSql.updateIfUnchanged(bookingId, { status: current.status, expiresAt: current.expiresAt ?? null }, change, now));
+    const now = deps.clock.now();
+    const next = action.decide(current, now, venue);
+    const changed = await sql.run(bookingSql.updateIfUnchanged(bookingId, { status: current.status, expiresAt: current.expiresAt ?? null }, next, now));
     if (changed !== 1) throw new BookingError('INVALID_STATE', 'The booking changed while this request was handled');
-    return toBookingDto({ ...current, ...change }, now, venue);
+    const booking = toBookingDto({ ...current, ...next }, now, venue);
+    await record({ type: action.event, booking, previousStatus: effectiveStatus(current, now), actor, at: now });
+    return booking;
   });
 }
 
-const settle = (status: BookingStatus): Change => ({ status, expiresAt: null });
+const settle = (status: BookingStatus): Next => ({ status, expiresAt: null });
 
-export const confirmHold = (deps: ServiceDeps, id: string) => act(deps, id, (b, now) => settle(transitions.confirm(b, now)));
-export const releaseHold = (deps: ServiceDeps, id: string) => act(deps, id, (b, now) => settle(transitions.release(b, now)));
+const CONFIRM: Action = { event: 'booking.confirmed', decide: (b, now) => settle(transitions.confirm(b, now)) };
+const RELEASE: Action = { event: 'booking.released', decide: (b, now) => settle(transitions.release(b, now)) };
 /** The guest's cancel: a confirmed booking, not yet started, inside the venue's cancellation window. */
-export const cancelBooking = (deps: ServiceDeps, id: string) =>
-  act(deps, id, (b, now, policy) => {
+const CANCEL: Action = {
+  event: 'booking.cancelled',
+  decide: (b, now, policy) => {
     const next = transitions.cancel(b, now);
     assertCancellable(b.startAt, now, policy);
     return settle(next);
-  });
+  },
+};
 /** The venue's cancel: any live booking until its slot is over, whatever the window says. */
-export const cancelByVenue = (deps: ServiceDeps, id: string) => act(deps, id, (b, now) => settle(transitions.cancelByVenue(b, now)));
+const CANCEL_BY_VENUE: Action = { event: 'booking.cancelled', decide: (b, now) => settle(transitions.cancelByVenue(b, now)) };
+
+export const confirmHold = (deps: ServiceDeps, id: string) => act(deps, id, CONFIRM);
+export const releaseHold = (deps: ServiceDeps, id: string) => act(deps, id, RELEASE);
+export const cancelBooking = (deps: ServiceDeps, id: string) => act(deps, id, CANCEL);
+export const cancelByVenue = (deps: ServiceDeps, id: string, actor: Actor) => act(deps, id, CANCEL_BY_VENUE, actor);
 export const extendHold = (deps: ServiceDeps, id: string) =>
-  act(deps, id, (b, now) => ({ status: transitions.extend(b, now), expiresAt: extendedExpiry(deps.policy, b.createdAt, now) }));
+  act(deps, id, {
+    event: 'booking.extended',
+    decide: (b, now) => ({ status: transitions.extend(b, now), expiresAt: extendedExpiry(deps.policy, b.createdAt, now) }),
+  });
 
 function notFound(bookingId: string, path?: string): BookingError {
   const message = `No booking has the id ${JSON.stringify(bookingId.slice(0, 64))}`;

@@ -7,9 +7,14 @@ import { createAdminKey, listAdminKeys, revokeAdminKey, verifyAdminKey } from '.
 import { cancelBooking, cancelByVenue, confirmHold, extendHold, getBooking, placeHold, releaseHold } from './bookings.js';
 import { sweep } from './sweeper.js';
 import { listBookings } from './booking-list.js';
+import { bookingEvents, listEvents } from './events.js';
+import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, retryDelivery, rotateWebhookSecret, updateWebhook } from './webhooks.js';
 
 export type { BookingApi } from './api.js';
-export type { ServiceDeps } from './deps.js';
+export type { ServiceDeps, EndpointRules } from './deps.js';
+export { DEFAULT_EVENT_RETENTION_DAYS } from './deps.js';
+export type { Outbox } from './outbox.js';
+export { startDispatcher, leaseMs, type Dispatcher, type DispatchOptions, type DeliveryLogger } from './delivery.js';
 export { readRoomsFile, readVenueFile, seedDatabase } from './seed.js';
 
 /** The use cases of the booking platform, bound to their dependencies. */
@@ -29,7 +34,17 @@ export function createBookingService(deps: ServiceDeps): BookingApi {
     extendHold: (bookingId) => extendHold(deps, bookingId),
     listBookings: (query) => listBookings(deps, query),
     sweep: () => sweep(deps),
-    cancelByVenue: (bookingId) => cancelByVenue(deps, bookingId),
+    cancelByVenue: (bookingId, actor) => cancelByVenue(deps, bookingId, actor),
+    bookingEvents: (bookingId) => bookingEvents(deps, bookingId),
+    listEvents: (query) => listEvents(deps, query),
+    createWebhook: (request) => createWebhook(deps, request),
+    listWebhooks: () => listWebhooks(deps),
+    getWebhook: (webhookId) => getWebhook(deps, webhookId),
+    updateWebhook: (request) => updateWebhook(deps, request),
+    deleteWebhook: (webhookId) => deleteWebhook(deps, webhookId),
+    rotateWebhookSecret: (webhookId) => rotateWebhookSecret(deps, webhookId),
+    listDeliveries: (query) => listDeliveries(deps, query),
+    retryDelivery: (webhookId, deliveryId) => retryDelivery(deps, webhookId, deliveryId),
     listAllRooms: () => listAllRooms(deps),
     createRoom: (request) => createRoom(deps, request),
     updateRoom: (request) => updateRoom(deps, request),

@@ -1,0 +1,190 @@
+import type { EventType } from '../contract/events.js';
+import type { DeliveryStatus, DisabledReason } from '../contract/webhooks.js';
+import type { SqlValue, Statement } from './sql.js';
+
+// Every statement on webhook, webhook_subscription, delivery and delivery_attempt, in one place.
+
+// ---- endpoints ----------------------------------------------------------------------------------
+
+export interface WebhookRow {
+  id: string;
+  url: string;
+  description: string;
+  disabled_at: number | string | null;
+  disabled_reason: DisabledReason | null;
+  failing_since: number | string | null;
+  previous_secret_until: number | string | null;
+  created_at: number | string;
+  updated_at: number | string;
+}
+const WEBHOOK_COLUMNS = 'id, url, description, disabled_at, disabled_reason, failing_since, previous_secret_until, created_at, updated_at';
+
+const ALL = `select ${WEBHOOK_COLUMNS} from webhook order by created_at, id`;
+export const allWebhooks = (): Statement => ({ text: ALL, params: [] });
+
+const BY_ID = `select ${WEBHOOK_COLUMNS} from webhook where id = ?`;
+export const webhookById = (id: string): Statement => ({ text: BY_ID, params: [id] });
+
+const SUBSCRIPTIONS = 'select webhook_id, event_type from webhook_subscription';
+export const subscriptions = (): Statement => ({ text: SUBSCRIPTIONS, params: [] });
+const SUBSCRIPTIONS_OF = `${SUBSCRIPTIONS} where webhook_id = ?`;
+export const subscriptionsOf = (id: string): Statement => ({ text: SUBSCRIPTIONS_OF, params: [id] });
+
+const INSERT = 'insert into webhook (id, url, description, secret, created_at, updated_at) values (?, ?, ?, ?, ?, ?)';
+export const insertWebhook = (w: { id: string; url: string; description: string; secret: string; now: number }): Statement => ({
+  text: INSERT,
+  params: [w.id, w.url, w.description, w.secret, w.now, w.now],
+});
+
+const SUBSCRIBE = 'insert into webhook_subscription (event_type, webhook_id) values (?, ?)';
+export const subscribe = (id: string, type: EventType): Statement => ({ text: SUBSCRIBE, params: [type, id] });
+const UNSUBSCRIBE_ALL = 'delete from webhook_subscription where webhook_id = ?';
+export const unsubscribeAll = (id: string): Statement => ({ text: UNSUBSCRIBE_ALL, params: [id] });
+
+const UPDATE = `update webhook set url = ?, description = ?, disabled_at = ?, disabled_reason = ?, failing_since = ?, updated_at = ? where id = ?`;
+export const updateWebhook = (
+  id: string,
+  w: { url: string; description: string; disabledAt: number | null; disabledReason: DisabledReason | null; failingSince: number | null },
+  now: number,
+): Statement => ({ text: UPDATE, params: [w.url, w.description, w.disabledAt, w.disabledReason, w.failingSince, now, id] });
+
+const ROTATE = 'update webhook set previous_secret = secret, previous_secret_until = ?, secret = ?, updated_at = ? where id = ?';
+export const rotateSecret = (id: string, secret: string, previousUntil: number, now: number): Statement => ({
+  text: ROTATE,
+  params: [previousUntil, secret, now, id],
+});
+
+const DELETE = 'delete from webhook where id = ?';
+export const deleteWebhook = (id: string): Statement => ({ text: DELETE, params: [id] });
+
+const SET_FAILING = 'update webhook set failing_since = ? where id = ?';
+export const setFailingSince = (id: string, since: number | null): Statement => ({ text: SET_FAILING, params: [since, id] });
+
+const DISABLE = 'update webhook set disabled_at = ?, disabled_reason = ?, updated_at = ? where id = ? and disabled_at is null';
+export const disableWebhook = (id: string, reason: DisabledReason, now: number): Statement => ({ text: DISABLE, params: [now, reason, now, id] });
+
+// ---- claiming and finishing deliveries ----------------------------------------------------------------
+
+/** Pending, due, of an enabled endpoint, and not leased to a live claim. Two `?`: now, now. */
+const CLAIMABLE = `status = 'pending' and next_attempt_at <= ? and (lease_until is null or lease_until <= ?)
+    and webhook_id in (select id from webhook where disabled_at is null)`;
+/** No earlier event of the same booking is still owed to the same endpoint: one booking's events go out in order. */
+const IN_TURN = `not exists (select 1 from delivery e
+      where e.webhook_id = d.webhook_id and e.booking_id = d.booking_id and e.status = 'pending' and e.event_seq < d.event_seq)`;
+const claimText = (lock: string) => `update delivery set leased_by = ?, lease_until = ? where id in (
+    select id from delivery d where ${CLAIMABLE} and ${IN_TURN}
+    order by next_attempt_at, event_seq limit ?${lock})`;
+/**
+ * Leases up to `limit` deliveries to one claim (a token of this instance) until `leaseUntil`.
+ * On PostgreSQL, concurrent claimers skip each other's locked rows; a SQLite write transaction
+ * holds the whole file.
+ */
+export const claim = (token: string, leaseUntil: number, now: number, limit: number, lock: string): Statement => ({
+  text: claimText(lock),
+  params: [token, leaseUntil, now, now, limit],
+});
+
+/** A claimed delivery with what sending it needs. */
+export interface ClaimedRow {
+  id: number | string;
+  attempts: number;
+  webhook_id: string;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: number | string | null;
+  failing_since: number | string | null;
+  event_id: string;
+  payload: string;
+}
+const CLAIMED = `select d.id, d.attempts, d.webhook_id, w.url, w.secret, w.previous_secret, w.previous_secret_until, w.failing_since,
+    e.id as event_id, e.payload
+  from delivery d join webhook w on w.id = d.webhook_id join event e on e.seq = d.event_seq
+  where d.leased_by = ? order by d.event_seq`;
+export const claimed = (token: string): Statement => ({ text: CLAIMED, params: [token] });
+
+const RECORD_ATTEMPT = `insert into delivery_attempt (delivery_id, attempted_at, status_code, duration_ms, error, response_body)
+  values (?, ?, ?, ?, ?, ?)`;
+export interface AttemptRecord {
+  deliveryId: number;
+  attemptedAt: number;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseBody: string | null;
+}
+export const recordAttempt = (a: AttemptRecord): Statement => ({
+  text: RECORD_ATTEMPT,
+  params: [a.deliveryId, a.attemptedAt, a.statusCode, a.durationMs, a.error, a.responseBody],
+});
+
+/** Ends this claim's lease with the attempt's outcome; a claim whose lease another instance took over changes nothing. */
+const FINISH = `update delivery set status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = null, leased_by = null, updated_at = ?
+  where id = ? and leased_by = ?`;
+export const finish = (id: number, token: string, next: { status: DeliveryStatus; at: number | null }, now: number): Statement => ({
+  text: FINISH,
+  params: [next.status, next.at, now, id, token],
+});
+
+/** Gives a claim's unfinished deliveries back at once (a shutdown), without counting an attempt. */
+const HAND_BACK = `update delivery set lease_until = null, leased_by = null where leased_by = ? and status = 'pending'`;
+export const handBack = (token: string): Statement => ({ text: HAND_BACK, params: [token] });
+
+/** When the next delivery of an enabled endpoint falls due (or a lease on one runs out); null when none is pending. */
+const NEXT_DUE = `select min(case when lease_until > next_attempt_at then lease_until else next_attempt_at end) as at from delivery
+  where status = 'pending' and webhook_id in (select id from webhook where disabled_at is null)`;
+export const nextDue = (): Statement => ({ text: NEXT_DUE, params: [] });
+
+// ---- the delivery log ---------------------------------------------------------------------------------
+
+export interface DeliveryRow {
+  id: number | string;
+  webhook_id: string;
+  booking_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number | string | null;
+  created_at: number | string;
+  event_id: string;
+  event_type: EventType;
+}
+const DELIVERY_COLUMNS = `select d.id, d.webhook_id, d.booking_id, d.status, d.attempts, d.next_attempt_at, d.created_at, e.id as event_id, e.type as event_type
+  from delivery d join event e on e.seq = d.event_seq`;
+
+/** One page of an endpoint's deliveries, newest first. */
+export function listDeliveries(filter: { webhookId: string; status?: DeliveryStatus | undefined; beforeId?: number | undefined; limit: number }): Statement {
+  const where = ['d.webhook_id = ?'];
+  const params: SqlValue[] = [filter.webhookId];
+  if (filter.status !== undefined) {
+    where.push('d.status = ?');
+    params.push(filter.status);
+  }
+  if (filter.beforeId !== undefined) {
+    where.push('d.id < ?');
+    params.push(filter.beforeId);
+  }
+  return { text: `${DELIVERY_COLUMNS} where ${where.join(' and ')} order by d.id desc limit ?`, params: [...params, filter.limit] };
+}
+
+const DELIVERY_BY_ID = `${DELIVERY_COLUMNS} where d.webhook_id = ? and d.id = ?`;
+export const deliveryById = (webhookId: string, id: number): Statement => ({ text: DELIVERY_BY_ID, params: [webhookId, id] });
+
+export interface AttemptRow {
+  delivery_id: number | string;
+  attempted_at: number | string;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_body: string | null;
+}
+/** The attempts of an endpoint's deliveries with ids in [lowest, highest]: a page's, in one constant statement. */
+const ATTEMPTS_IN = `select a.delivery_id, a.attempted_at, a.status_code, a.duration_ms, a.error, a.response_body from delivery_attempt a
+  where a.delivery_id in (select id from delivery where webhook_id = ? and id >= ? and id <= ?) order by a.delivery_id, a.id`;
+export const attemptsIn = (webhookId: string, lowest: number, highest: number): Statement => ({
+  text: ATTEMPTS_IN,
+  params: [webhookId, lowest, highest],
+});
+
+/** A delivery goes out again now: one more attempt, whatever its state (see the service for what follows a failure). */
+const RETRY = `update delivery set status = 'pending', next_attempt_at = ?, updated_at = ? where webhook_id = ? and id = ?`;
+export const retryDelivery = (webhookId: string, id: number, now: number): Statement => ({ text: RETRY, params: [now, now, webhookId, id] });

@@ -1,0 +1,85 @@
+import ipaddr from 'ipaddr.js';
+
+// The delivery rules of webhooks, as pure functions: when to try again, when to give up on an
+// endpoint, and which network addresses an endpoint may never point at.
+
+/** Delays before the 2nd, 3rd, … attempt, in seconds (the first goes at once): 5 s up to a day, ten attempts over about 3.5 days. */
+export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400] as const;
+
+/** An endpoint that has failed every attempt for this long is disabled. */
+export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 60 * 60 * 1000;
+
+/** How much of an endpoint's answer the delivery log keeps. */
+export const RESPONSE_LOG_BYTES = 4096;
+
+export interface DeliveryPolicy {
+  /** Delays before each retry, in milliseconds; its length is the number of retries. */
+  retryDelaysMs: readonly number[];
+  /** How long one attempt may take, connection and answer included. */
+  timeoutMs: number;
+}
+
+/** What one attempt came back with. */
+export interface AttemptOutcome {
+  /** null: no HTTP answer (refused address, timeout, connection error). */
+  statusCode: number | null;
+  /** The endpoint's Retry-After, as a delay in milliseconds from the attempt. */
+  retryAfterMs: number | null;
+}
+
+export const isSuccess = (statusCode: number | null) => statusCode !== null && statusCode >= 200 && statusCode < 300;
+/** 410 Gone: the receiver says the endpoint is no more. */
+export const isGone = (statusCode: number | null) => statusCode === 410;
+
+export type NextStep = { status: 'succeeded' } | { status: 'failed' } | { status: 'pending'; at: number };
+
+/**
+ * Where a delivery goes after its `attempt`-th attempt (1-based) at `now`: done, failed for
+ * good, or tried again after the schedule's delay, or later if the endpoint asked for it.
+ */
+export function nextStep(policy: DeliveryPolicy, attempt: number, outcome: AttemptOutcome, now: number): NextStep {
+  if (isSuccess(outcome.statusCode)) return { status: 'succeeded' };
+  const delay = policy.retryDelaysMs[attempt - 1];
+  if (isGone(outcome.statusCode) || delay === undefined) return { status: 'failed' };
+  return { status: 'pending', at: now + Math.max(delay, Math.min(outcome.retryAfterMs ?? 0, maxRetryAfterMs(policy))) };
+}
+
+/** A Retry-After longer than the longest delay of the schedule is held to it: a receiver cannot park a delivery for weeks. */
+const maxRetryAfterMs = (policy: DeliveryPolicy) => Math.max(0, ...policy.retryDelaysMs);
+
+/** Retry-After (RFC 9110): delay-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(header: string | undefined, now: number): number | null {
+  if (header === undefined) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** What an endpoint's record becomes after an attempt: when its failing streak began, and whether it is now disabled. */
+export function endpointAfter(
+  failingSince: number | null,
+  outcome: AttemptOutcome,
+  now: number,
+): { failingSince: number | null; disable: 'gone' | 'failing' | null } {
+  if (isSuccess(outcome.statusCode)) return { failingSince: null, disable: null };
+  if (isGone(outcome.statusCode)) return { failingSince: failingSince ?? now, disable: 'gone' };
+  const since = failingSince ?? now;
+  return { failingSince: since, disable: now - since >= DISABLE_AFTER_FAILING_MS ? 'failing' : null };
+}
+
+/**
+ * Whether an endpoint may be reached at this address: only public unicast. Loopback, private,
+ * link-local (cloud metadata at 169.254.169.254 among them), unique-local, carrier-grade NAT,
+ * multicast, reserved and unspecified addresses are refused; IPv4 mapped into IPv6 is judged as
+ * the IPv4 address it is.
+ */
+export function isPublicAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  return ipaddr.process(address).range() === 'unicast';
+}
+
+/** The schemes an endpoint may use: https always, http only where the server allows it. */
+export function schemeAllowed(url: URL, allowHttp: boolean): boolean {
+  return url.protocol === 'https:' || (allowHttp && url.protocol === 'http:');
+}
