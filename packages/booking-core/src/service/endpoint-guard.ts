@@ -15,7 +15,7 @@ const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 
 const resolveAll = (host: string) =>
   new Promise<string[]>((resolve, reject) => {
-    lookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses.map((a) => a.address))));
+    lookup(host, { all: true, order: 'verbatim' }, (error, addresses) => (error ? reject(error) : resolve(addresses.map((a) => a.address))));
   });
 
 const firstInward = (addresses: string[]) => addresses.find((address) => !isPublicAddress(address));
@@ -60,7 +60,8 @@ export function guardedLookup(rules: EndpointRules): LookupFunction | undefined 
       if (inward !== undefined) return fail(new RefusedAddressError(`${host} resolved to ${inward}, a non-public address`));
       const found = addresses.map((address) => ({ address, family: isIP(address) }));
       if (options.all) return callback(null, found);
-      callback(null, found[0]!.address, found[0]!.family);
+      const [first] = found as [(typeof found)[number]];
+      callback(null, first.address, first.family);
     }, fail);
   };
 }
