@@ -3,7 +3,7 @@ import ipaddr from 'ipaddr.js';
 // The delivery rules of webhooks, as pure functions: when to try again, when to give up on an
 // endpoint, and which network addresses an endpoint may never point at.
 
-/** Delays before the 2nd, 3rd, … attempt, in seconds (the first goes at once): 5 s up to a day, ten attempts over about 3.5 days. */
+/** Delays before the 2nd, 3rd, … attempt, in seconds (the first goes at once): 5 s up to a day, ten attempts over about three days. */
 export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400] as const;
 
 /** An endpoint that has failed every attempt for this long is disabled. */
@@ -52,7 +52,8 @@ export function parseRetryAfter(header: string | undefined, now: number): number
   if (header === undefined) return null;
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
+  // An HTTP date names its day and month (Wed, 21 Oct 2015 07:28:00 GMT); bare numbers are not dates.
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 

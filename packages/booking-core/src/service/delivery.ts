@@ -30,12 +30,15 @@ export interface DeliveryLogger {
   warn(fields: object, message: string): void;
 }
 
-export interface DispatchOptions extends DeliveryPolicy {
+export interface DeliveryOptions extends DeliveryPolicy {
+  log: DeliveryLogger;
+}
+
+export interface DispatchOptions extends DeliveryOptions {
   /** Deliveries in flight at once on this instance. */
   concurrency: number;
   /** How often an idle instance looks for deliveries other instances committed, or that fell due. */
   pollMs: number;
-  log: DeliveryLogger;
 }
 
 /**
@@ -142,7 +145,7 @@ async function claimDue(deps: ServiceDeps, policy: DeliveryPolicy, token: string
 }
 
 /** Records an attempt, moves its delivery on, and keeps the endpoint's failing streak (disabling it when the rules say so). */
-async function recordOutcome(deps: ServiceDeps, options: DispatchOptions, row: ClaimedRow, token: string, started: number, answer: Answer): Promise<void> {
+async function recordOutcome(deps: ServiceDeps, options: DeliveryOptions, row: ClaimedRow, token: string, started: number, answer: Answer): Promise<void> {
   const now = deps.clock.now();
   const outcome: AttemptOutcome = { statusCode: answer.statusCode, retryAfterMs: parseRetryAfter(answer.retryAfter, now) };
   const next = nextStep(options, row.attempts + 1, outcome, now);
@@ -166,6 +169,39 @@ async function recordOutcome(deps: ServiceDeps, options: DispatchOptions, row: C
       options.log.warn({ webhook_id: row.webhook_id, url: row.url, reason: endpoint.disable }, 'webhook endpoint disabled');
     }
   });
+}
+
+/**
+ * One attempt of a claimed delivery, recorded. Not recorded when `cancel` fired: the delivery is
+ * then handed back by whoever cancelled.
+ */
+async function attempt(deps: ServiceDeps, options: DeliveryOptions, sender: Sender, row: ClaimedRow, token: string, cancel?: AbortSignal): Promise<void> {
+  const started = deps.clock.now();
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const answer = await sender.post(row.url, row.payload, signedHeaders(row, started), cancel ? AbortSignal.any([timeout, cancel]) : timeout);
+  if (cancel?.aborted) return;
+  try {
+    await recordOutcome(deps, options, row, token, started, answer);
+  } catch (error) {
+    // The lease runs out and the delivery goes again: at least once.
+    options.log.warn({ err: error, delivery_id: row.id }, 'could not record a webhook attempt; it will be retried');
+  }
+}
+
+/**
+ * Claims what is due now and delivers it, all of it before resolving; returns how many
+ * attempts it made. The dispatcher does this continuously; tests and tools call it once.
+ */
+export async function deliverDue(deps: ServiceDeps, options: DeliveryOptions, limit = 100): Promise<number> {
+  const sender = new Sender(deps.endpoints ?? DEFAULT_ENDPOINT_RULES);
+  try {
+    const token = `once.${randomBytes(6).toString('base64url')}`;
+    const claimed = await claimDue(deps, options, token, limit);
+    await Promise.all(claimed.map((row) => attempt(deps, options, sender, row, token)));
+    return claimed.length;
+  } finally {
+    sender.close();
+  }
 }
 
 export interface Dispatcher {
@@ -199,18 +235,7 @@ export function startDispatcher(deps: ServiceDeps, options: DispatchOptions): Di
     alarm?.();
   };
 
-  const deliver = async (row: ClaimedRow, token: string) => {
-    const started = deps.clock.now();
-    const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), shutdown.signal]);
-    const answer = await sender.post(row.url, row.payload, signedHeaders(row, started), signal);
-    if (shutdown.signal.aborted) return; // handed back unrecorded in stop()
-    try {
-      await recordOutcome(deps, options, row, token, started, answer);
-    } catch (error) {
-      // The lease runs out and the delivery goes again: at least once.
-      options.log.warn({ err: error, delivery_id: row.id }, 'could not record a webhook attempt; it will be retried');
-    }
-  };
+  const deliver = (row: ClaimedRow, token: string) => attempt(deps, options, sender, row, token, shutdown.signal);
 
   /** Sleeps until `ms` have passed or wake() is called, whichever comes first. */
   const nap = (ms: number) =>

@@ -14,7 +14,7 @@ export type { BookingApi } from './api.js';
 export type { ServiceDeps, EndpointRules } from './deps.js';
 export { DEFAULT_EVENT_RETENTION_DAYS } from './deps.js';
 export type { Outbox } from './outbox.js';
-export { startDispatcher, leaseMs, type Dispatcher, type DispatchOptions, type DeliveryLogger } from './delivery.js';
+export { deliverDue, startDispatcher, leaseMs, type Dispatcher, type DeliveryOptions, type DispatchOptions, type DeliveryLogger } from './delivery.js';
 export { readRoomsFile, readVenueFile, seedDatabase } from './seed.js';
 
 /** The use cases of the booking platform, bound to their dependencies. */
