@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { singleLineText } from './text.js';
 import { InstantInput, InstantOutput } from './time.js';
-import { BookingId, BookingSchema, BookingStatusSchema, LIST_LIMIT_MAX } from './bookings.js';
+import { BookingId, BookingSchema, BookingStatusSchema, EXAMPLE_SLOT, LIST_LIMIT_MAX } from './bookings.js';
 
 /** Every change of a booking, named for what happened to it. */
 export const EVENT_TYPES = [
@@ -61,8 +61,8 @@ export const ListEventsInput = z
   .object({
     type: EventTypeSchema.optional(),
     booking_id: BookingId.optional(),
-    from: InstantInput.meta({ description: 'Events created at or after this instant' }).optional(),
-    to: InstantInput.meta({ description: 'Events created before this instant' }).optional(),
+    from: InstantInput.meta({ description: 'Events created at or after this instant', example: '2030-01-01T00:00:00Z' }).optional(),
+    to: InstantInput.meta({ description: 'Events created before this instant', example: EXAMPLE_SLOT.end_date }).optional(),
     cursor: singleLineText({ max: 200 }).optional().meta({ description: '`next_cursor` of the previous page' }),
     limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(50),
   })

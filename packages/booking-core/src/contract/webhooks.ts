@@ -7,7 +7,7 @@ import { EVENT_TYPES, EventTypeSchema } from './events.js';
 /** An endpoint's address. Which schemes and hosts the server accepts is its configuration's (see WEBHOOK_ALLOW_*). */
 export const WebhookUrl = singleLineText({ min: 1, max: 2000 })
   .pipe(z.url({ protocol: /^https?$/, message: 'Expected an http(s) URL such as https://hooks.example.com/escape-room' }))
-  .meta({ format: 'uri', example: 'https://hooks.example.com/escape-room' });
+  .meta({ format: 'uri', example: 'https://example.com/webhooks/escape-room' });
 
 /** The types an endpoint receives: at least one, each once, kept in the contract's order. */
 export const WebhookEvents = z
@@ -17,7 +17,8 @@ export const WebhookEvents = z
   .transform((types) => EVENT_TYPES.filter((type) => types.includes(type)))
   .meta({ description: 'The event types this endpoint receives', example: ['booking.confirmed', 'booking.cancelled'] });
 
-export const WebhookId = z.string().min(1).max(64).regex(VISIBLE_ASCII, 'visible ASCII characters only').meta({ example: 'wh_9dK2mQ4rT7xZ1aBc' });
+/** No example: only an id this server issued can succeed, and documented examples must (as with booking ids). */
+export const WebhookId = z.string().min(1).max(64).regex(VISIBLE_ASCII, 'visible ASCII characters only').meta({ description: 'The `id` of a webhook endpoint' });
 
 export const DISABLED_REASONS = ['admin', 'gone', 'failing'] as const;
 export type DisabledReason = (typeof DISABLED_REASONS)[number];
@@ -101,7 +102,7 @@ export const DeliverySchema = z
   .meta({ id: 'Delivery' });
 export type Delivery = z.infer<typeof DeliverySchema>;
 
-export const DeliveryId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ example: 42 });
+export const DeliveryId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ description: 'The `id` of a delivery, from the delivery log' });
 
 export const ListDeliveriesInput = z.object({
   webhook_id: WebhookId,
