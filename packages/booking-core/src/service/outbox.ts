@@ -35,7 +35,7 @@ export const newEventId = () => `evt_${randomBytes(16).toString('base64url')}`;
  * Writes the event and its deliveries (one per enabled endpoint subscribed to its type) inside
  * the transaction that makes the change: they commit together or not at all.
  */
-async function record(sql: TransactionSql, change: Change): Promise<void> {
+async function record(sql: TransactionSql, change: Change): Promise<number> {
   const now = change.at;
   const event: BookingEvent = {
     id: newEventId(),
@@ -47,22 +47,22 @@ async function record(sql: TransactionSql, change: Change): Promise<void> {
   const row = { id: event.id, type: event.type, bookingId: change.booking.id, createdAt: now, payload: JSON.stringify(event) };
   const [inserted] = await sql.all<{ seq: number | string }>(eventSql.insertEvent(row));
   if (!inserted) throw new Error('the event insert returned no seq');
-  await sql.run(eventSql.fanOut(Number(inserted.seq), row));
+  return sql.run(eventSql.fanOut(Number(inserted.seq), row));
 }
 
 /**
- * One write transaction of hand-written SQL whose changes are recorded as events; once it has
- * committed, the outbox hears of them (so this instance delivers at once rather than at its next poll).
+ * One write transaction of hand-written SQL whose changes are recorded as events. Once it has
+ * committed, the outbox hears of the deliveries it owes (so this instance sends them at once
+ * rather than at its next poll); with no endpoint subscribed, there is nothing to wake it for.
  */
 export async function inEventTransaction<T>(deps: ServiceDeps, work: (sql: TransactionSql, record: RecordChange) => Promise<T>): Promise<T> {
-  let recorded = 0;
+  let owed = 0;
   const result = await inSqlTransaction(deps.db, (sql) => {
-    recorded = 0; // a retried transaction starts again
+    owed = 0; // a retried transaction starts again
     return work(sql, async (change) => {
-      await record(sql, change);
-      recorded++;
+      owed += await record(sql, change);
     });
   });
-  if (recorded > 0) deps.outbox?.notify();
+  if (owed > 0) deps.outbox?.notify();
   return result;
 }
