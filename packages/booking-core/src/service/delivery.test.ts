@@ -125,14 +125,14 @@ describe.each(testDrivers())('webhook delivery on %s', (driver) => {
     await hold(1);
     await round();
     const verifyWith = (key: string, n: number) => () => verify(key, r.received[n]!);
-    expect(r.received[0]!.headers['webhook-signature']!.split(' ')).toHaveLength(2);
+    expect(String(r.received[0]!.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verifyWith(secret, 0)).not.toThrow();
     expect(verifyWith(old, 0)).not.toThrow();
 
     clock.advance(24 * HOUR);
     await hold(2, 24 * 30);
     await round();
-    expect(r.received[1]!.headers['webhook-signature']!.split(' ')).toHaveLength(1);
+    expect(String(r.received[1]!.headers['webhook-signature']).split(' ')).toHaveLength(1);
     expect(verifyWith(secret, 1)).not.toThrow();
     expect(verifyWith(old, 1)).toThrow(/No matching signature/);
   });

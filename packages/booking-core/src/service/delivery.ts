@@ -262,11 +262,13 @@ export function startDispatcher(deps: ServiceDeps, options: DispatchOptions): Di
       woken = false;
       const room = options.concurrency - inFlight.size;
       let claimed: ClaimedRow[] = [];
+      let unreachable = false;
       if (room > 0) {
         const token = `${instance}.${++claims}`;
         try {
           claimed = await claimDue(deps, options, token, room);
         } catch (error) {
+          unreachable = true;
           options.log.warn({ err: error }, 'could not claim webhook deliveries; will try again');
         }
         if (claimed.length) tokens.set(token, claimed.length);
@@ -283,7 +285,9 @@ export function startDispatcher(deps: ServiceDeps, options: DispatchOptions): Di
       }
       // A full claim may have left more due: claim again as soon as there is room.
       if (room > 0 && claimed.length === room) continue;
-      await nap(inFlight.size >= options.concurrency ? options.pollMs : await untilNextDue().catch(() => options.pollMs));
+      // A database that failed the claim is given a poll's time before it is asked again.
+      const busy = unreachable || inFlight.size >= options.concurrency;
+      await nap(busy ? options.pollMs : await untilNextDue().catch(() => options.pollMs));
     }
   };
   const running = loop();
