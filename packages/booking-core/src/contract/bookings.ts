@@ -140,6 +140,20 @@ export const IdempotencyKeySchema = z
   .meta({ description: 'Retrying with the same key and body replays the first answer for 24 hours', example: '5f0c1d1e-6a43-4a51-9d1e-3f7f0c2b9a10' });
 
 export const LIST_LIMIT_MAX = 100;
+
+/** What every listing's paging fields are: an opaque cursor and a bounded page size. */
+export const pageFields = {
+  cursor: singleLineText({ max: 200 }).optional().meta({ description: '`next_cursor` of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(50),
+};
+
+/** A listing's optional from/to window must not be empty. */
+export function checkWindow(q: { from?: number | undefined; to?: number | undefined }, ctx: z.RefinementCtx): void {
+  if (q.from !== undefined && q.to !== undefined && q.to <= q.from) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+  }
+}
+
 export const ListBookingsInput = z
   .object({
     status: BookingStatusSchema.optional(),
@@ -147,14 +161,9 @@ export const ListBookingsInput = z
     reference: BookingReference.optional(),
     from: exampleStart.meta({ description: 'Bookings that end after this instant' }).optional(),
     to: exampleEnd.meta({ description: 'Bookings that start before this instant' }).optional(),
-    cursor: singleLineText({ max: 200 }).optional().meta({ description: '`next_cursor` of the previous page' }),
-    limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(50),
+    ...pageFields,
   })
-  .superRefine((q, ctx) => {
-    if (q.from !== undefined && q.to !== undefined && q.to <= q.from) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
-    }
-  });
+  .superRefine(checkWindow);
 export type ListBookingsInput = z.input<typeof ListBookingsInput>;
 export const ListBookingsOutput = z.object({
   bookings: z.array(BookingSchema),

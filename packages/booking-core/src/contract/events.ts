@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { singleLineText } from './text.js';
 import { InstantInput, InstantOutput } from './time.js';
-import { BookingId, BookingSchema, BookingStatusSchema, EXAMPLE_SLOT, LIST_LIMIT_MAX } from './bookings.js';
+import { BookingId, BookingSchema, BookingStatusSchema, EXAMPLE_SLOT, checkWindow, pageFields } from './bookings.js';
 
 /** Every change of a booking, named for what happened to it. */
 export const EVENT_TYPES = [
@@ -26,12 +26,9 @@ export const ActorSchema = z
   .meta({ id: 'Actor' });
 export type Actor = z.infer<typeof ActorSchema>;
 
-/** The id of an event; also the `webhook-id` of every delivery of it (receivers deduplicate on it). */
-export const EventId = singleLineText({ min: 1, max: 64 }).meta({ example: 'evt_2mF9xQ0aLk7Vt3Rb8sNw1c' });
-
 const eventOf = <T extends (typeof EVENT_TYPES)[number]>(type: T) =>
   z.object({
-    id: z.string().meta({ example: 'evt_2mF9xQ0aLk7Vt3Rb8sNw1c' }),
+    id: z.string().meta({ description: 'Also the `webhook-id` of every delivery of it: receivers deduplicate on it', example: 'evt_2mF9xQ0aLk7Vt3Rb8sNw1c' }),
     type: z.literal(type),
     created_at: InstantOutput,
     actor: ActorSchema,
@@ -63,14 +60,9 @@ export const ListEventsInput = z
     booking_id: BookingId.optional(),
     from: InstantInput.meta({ description: 'Events created at or after this instant', example: '2030-01-01T00:00:00Z' }).optional(),
     to: InstantInput.meta({ description: 'Events created before this instant', example: EXAMPLE_SLOT.end_date }).optional(),
-    cursor: singleLineText({ max: 200 }).optional().meta({ description: '`next_cursor` of the previous page' }),
-    limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(50),
+    ...pageFields,
   })
-  .superRefine((q, ctx) => {
-    if (q.from !== undefined && q.to !== undefined && q.to <= q.from) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
-    }
-  });
+  .superRefine(checkWindow);
 export type ListEventsInput = z.input<typeof ListEventsInput>;
 export type ListEventsQuery = z.output<typeof ListEventsInput>;
 export const EventPageSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { singleLineText } from './text.js';
 import { InstantOutput } from './time.js';
-import { LIST_LIMIT_MAX, VISIBLE_ASCII } from './bookings.js';
+import { VISIBLE_ASCII, pageFields } from './bookings.js';
 import { EVENT_TYPES, EventTypeSchema } from './events.js';
 
 /** An endpoint's address. Which schemes and hosts the server accepts is its configuration's (see WEBHOOK_ALLOW_*). */
@@ -107,8 +107,7 @@ export const DeliveryId = z.coerce.number().int().positive().max(Number.MAX_SAFE
 export const ListDeliveriesInput = z.object({
   webhook_id: WebhookId,
   status: DeliveryStatusSchema.optional(),
-  cursor: singleLineText({ max: 200 }).optional().meta({ description: '`next_cursor` of the previous page' }),
-  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(50),
+  ...pageFields,
 });
 export type ListDeliveriesInput = z.input<typeof ListDeliveriesInput>;
 export type ListDeliveriesQuery = z.output<typeof ListDeliveriesInput>;
