@@ -168,15 +168,13 @@ describe('webhooks on one server (SQLite)', () => {
     expect(received.filter((r) => r.answeredWith === 200)).toHaveLength(1);
 
     // Each retry waited at least its delay of the schedule, in the server's log and at the
-    // receiver alike (one clock: both are this machine's). The upper bound only tells the
-    // configured schedule from the default one (5 s, 5 min, …), with room for a loaded machine.
+    // receiver alike (one clock: both are this machine's). That it waited no longer shows in the
+    // test finishing at all: the default schedule's second retry comes 5 minutes after the first.
     const logged = gaps(delivery.attempts.map((a) => Date.parse(a.attempted_at)));
     const arrived = gaps(received.map((r) => r.arrivedAt));
     SCHEDULE.forEach((seconds, i) => {
-      for (const [label, gap] of [['logged', logged[i]!], ['arrived', arrived[i]!]] as const) {
-        expect(gap, `${label} gap before retry ${i + 1}`).toBeGreaterThanOrEqual(seconds * 1000);
-        expect(gap, `${label} gap before retry ${i + 1}`).toBeLessThan(seconds * 1000 + 4000);
-      }
+      expect(logged[i], `logged gap before retry ${i + 1}`).toBeGreaterThanOrEqual(seconds * 1000);
+      expect(arrived[i], `arrival gap before retry ${i + 1}`).toBeGreaterThanOrEqual(seconds * 1000);
     });
   });
 
