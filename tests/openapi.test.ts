@@ -62,7 +62,7 @@ describe('the served OpenAPI document', () => {
 
   it('lists under each status of each operation only the codes that travel under that status', async () => {
     const operations = operationsOf(await served());
-    expect(operations.length).toBe(24);
+    expect(operations.length).toBe(34);
     for (const { method, path, operation } of operations) {
       const label = `${method} ${path}`;
       const statuses = Object.keys(operation.responses).map(Number);
@@ -74,7 +74,8 @@ describe('the served OpenAPI document', () => {
       // The generic ones, from the one table in rest-meta.ts.
       const expected = [400, 429, 431, 500, 503];
       if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) expected.push(413, 415);
-      const isAdmin = operation.tags.includes('Admin');
+      // The Admin section, and the admin's events and webhooks (sections of their own).
+      const isAdmin = path.startsWith('/admin/') || operation.tags.includes('Admin');
       if (isAdmin) expected.push(401, 403);
       expect(statuses, label).toEqual(expect.arrayContaining(expected));
       expect(operation.security, label).toEqual(isAdmin ? [{ Authorization: [] }] : []);
@@ -100,6 +101,11 @@ describe('the served OpenAPI document', () => {
     ]);
     expect(codesOf(document.paths['/bookings/{booking_id}/cancel']!.delete!.responses['409'])).toEqual(['INVALID_STATE', 'CANCELLATION_WINDOW_CLOSED']);
     expect(codesOf(document.paths['/admin/keys/{key_id}']!.delete!.responses['404'])).toEqual(['KEY_NOT_FOUND']);
+    expect(codesOf(document.paths['/admin/webhooks']!.post!.responses['422'])).toEqual(['WEBHOOK_URL_REFUSED']);
+    expect(codesOf(document.paths['/admin/webhooks/{webhook_id}/deliveries/{delivery_id}/retry']!.post!.responses['404'])).toEqual([
+      'WEBHOOK_NOT_FOUND',
+      'DELIVERY_NOT_FOUND',
+    ]);
     expect(document.paths['/rooms']!.get!.responses['404']).toBeUndefined();
     // Only the contract's Error is a component of the error side: none of the adapter's own.
     expect(Object.keys(document.components.schemas).filter((name) => name.startsWith('error.'))).toEqual([]);
@@ -177,7 +183,10 @@ describe('the served OpenAPI document', () => {
 });
 
 describe('the documented request examples', () => {
-  const ctx = useServer();
+  // The example endpoint's host (hooks.example.com) is a documentation name that resolves
+  // nowhere, so the server's check that a host resolves to a public address would refuse it;
+  // without that check the example is taken as any https:// URL is.
+  const ctx = useServer({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
 
   it('each succeed when sent as documented, as "Try it out" on /docs sends them', async () => {
     const document = (await call(ctx.url, 'GET', DOCUMENT_PATH)).body as OpenApiDocument;
@@ -230,15 +239,22 @@ describe('the documented request examples', () => {
       expect(response.status, `${label}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
       sent++;
     }
-    expect(sent).toBe(17);
-    // These name a booking or a key by its id, which only the server issues: no example could
+    expect(sent).toBe(20);
+    // These name a booking, a key, a webhook or a delivery by its id, which only the server issues: no example could
     // succeed on another server, so the document gives none (the docs page asks for one).
     expect(withoutExample.sort()).toEqual([
       'DELETE /admin/bookings/{booking_id}',
       'DELETE /admin/keys/{key_id}',
+      'DELETE /admin/webhooks/{webhook_id}',
       'DELETE /bookings/{booking_id}/cancel',
       'DELETE /bookings/{booking_id}/release',
+      'GET /admin/webhooks/{webhook_id}',
+      'GET /admin/webhooks/{webhook_id}/deliveries',
       'GET /bookings/{booking_id}',
+      'GET /bookings/{booking_id}/events',
+      'PATCH /admin/webhooks/{webhook_id}',
+      'POST /admin/webhooks/{webhook_id}/deliveries/{delivery_id}/retry',
+      'POST /admin/webhooks/{webhook_id}/rotate-secret',
       'POST /bookings/{booking_id}/extend',
       'PUT /bookings/{booking_id}/confirm',
     ]);
