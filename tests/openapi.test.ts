@@ -100,6 +100,11 @@ describe('the served OpenAPI document', () => {
     ]);
     expect(codesOf(document.paths['/bookings/{booking_id}/cancel']!.delete!.responses['409'])).toEqual(['INVALID_STATE', 'CANCELLATION_WINDOW_CLOSED']);
     expect(codesOf(document.paths['/admin/keys/{key_id}']!.delete!.responses['404'])).toEqual(['KEY_NOT_FOUND']);
+    expect(codesOf(document.paths['/admin/webhooks']!.post!.responses['422'])).toEqual(['WEBHOOK_URL_REFUSED']);
+    expect(codesOf(document.paths['/admin/webhooks/{webhook_id}/deliveries/{delivery_id}/retry']!.post!.responses['404'])).toEqual([
+      'WEBHOOK_NOT_FOUND',
+      'DELIVERY_NOT_FOUND',
+    ]);
     expect(document.paths['/rooms']!.get!.responses['404']).toBeUndefined();
     // Only the contract's Error is a component of the error side: none of the adapter's own.
     expect(Object.keys(document.components.schemas).filter((name) => name.startsWith('error.'))).toEqual([]);
@@ -233,8 +238,9 @@ describe('the documented request examples', () => {
       sent++;
     }
     expect(sent).toBe(20);
-    // These name a booking or a key by its id, which only the server issues: no example could
-    // succeed on another server, so the document gives none (the docs page asks for one).
+    // These name a booking, a key, a webhook or a delivery by its id, which only the server
+    // issues: no example could succeed on another server, so the document gives none (the docs
+    // page asks for one).
     expect(withoutExample.sort()).toEqual([
       'DELETE /admin/bookings/{booking_id}',
       'DELETE /admin/keys/{key_id}',

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { singleLineText } from './text.js';
 import { InstantInput, InstantOutput } from './time.js';
 import { BookingId, BookingSchema, BookingStatusSchema, EXAMPLE_SLOT, checkWindow, pageFields } from './bookings.js';
 
