@@ -258,7 +258,8 @@ export const Delivery = defineEntity({
     updatedAt: p.bigint('number'),
   },
   indexes: [
-    { name: 'delivery_due_idx', properties: ['nextAttemptAt'], where: { status: 'pending' } },
+    // The claim walks it in its own order and stops at its limit, however long the backlog.
+    { name: 'delivery_due_idx', properties: ['nextAttemptAt', 'event'], where: { status: 'pending' } },
     { name: 'delivery_order_idx', properties: ['webhook', 'bookingId', 'event'], where: { status: 'pending' } },
     { name: 'delivery_lease_idx', properties: 'leasedBy' },
     { name: 'delivery_webhook_idx', properties: ['webhook', 'id'] },

@@ -65,9 +65,13 @@ export const disableWebhook = (id: string, reason: DisabledReason, now: number):
 
 // ---- claiming and finishing deliveries ----------------------------------------------------------------
 
+/**
+ * Of an enabled endpoint. Correlated (rather than `webhook_id in (…)`), so both planners walk
+ * delivery_due_idx in the claim's order and stop at its limit, however long the backlog.
+ */
+const ENDPOINT_ENABLED = 'exists (select 1 from webhook w where w.id = d.webhook_id and w.disabled_at is null)';
 /** Pending, due, of an enabled endpoint, and not leased to a live claim. Two `?`: now, now. */
-const CLAIMABLE = `status = 'pending' and next_attempt_at <= ? and (lease_until is null or lease_until <= ?)
-    and webhook_id in (select id from webhook where disabled_at is null)`;
+const CLAIMABLE = `status = 'pending' and next_attempt_at <= ? and (lease_until is null or lease_until <= ?) and ${ENDPOINT_ENABLED}`;
 /** No earlier event of the same booking is still owed to the same endpoint: one booking's events go out in order. */
 const IN_TURN = `not exists (select 1 from delivery e
       where e.webhook_id = d.webhook_id and e.booking_id = d.booking_id and e.status = 'pending' and e.event_seq < d.event_seq)`;
@@ -130,9 +134,12 @@ export const finish = (id: number, token: string, next: { status: DeliveryStatus
 const HAND_BACK = `update delivery set lease_until = null, leased_by = null where leased_by = ? and status = 'pending'`;
 export const handBack = (token: string): Statement => ({ text: HAND_BACK, params: [token] });
 
-/** When the next delivery of an enabled endpoint falls due (or a lease on one runs out); null when none is pending. */
-const NEXT_DUE = `select min(case when lease_until > next_attempt_at then lease_until else next_attempt_at end) as at from delivery
-  where status = 'pending' and webhook_id in (select id from webhook where disabled_at is null)`;
+/**
+ * When the next unleased delivery of an enabled endpoint falls due (the first in delivery_due_idx);
+ * none when nothing is pending. Leases that run out are found by the dispatcher's poll.
+ */
+const NEXT_DUE = `select next_attempt_at as at from delivery d where status = 'pending' and lease_until is null and ${ENDPOINT_ENABLED}
+  order by next_attempt_at, event_seq limit 1`;
 export const nextDue = (): Statement => ({ text: NEXT_DUE, params: [] });
 
 // ---- the delivery log ---------------------------------------------------------------------------------

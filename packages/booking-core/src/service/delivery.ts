@@ -221,6 +221,7 @@ export interface Dispatcher {
 export function startDispatcher(deps: ServiceDeps, options: DispatchOptions): Dispatcher {
   const sender = new Sender(deps.endpoints ?? DEFAULT_ENDPOINT_RULES);
   const instance = randomBytes(6).toString('base64url');
+  const claimBatch = Math.max(1, Math.floor(options.concurrency / 4));
   let claims = 0;
   const shutdown = new AbortController();
   const inFlight = new Set<Promise<void>>();
@@ -263,7 +264,9 @@ export function startDispatcher(deps: ServiceDeps, options: DispatchOptions): Di
       const room = options.concurrency - inFlight.size;
       let claimed: ClaimedRow[] = [];
       let unreachable = false;
-      if (room > 0) {
+      // Claims come in batches: a claim costs a transaction whatever its size, so one per
+      // finished delivery would spend more on claiming than on delivering.
+      if (room >= claimBatch || (room > 0 && inFlight.size === 0)) {
         const token = `${instance}.${++claims}`;
         try {
           claimed = await claimDue(deps, options, token, room);
@@ -283,8 +286,8 @@ export function startDispatcher(deps: ServiceDeps, options: DispatchOptions): Di
           inFlight.add(delivery);
         }
       }
-      // A full claim may have left more due: claim again as soon as there is room.
-      if (room > 0 && claimed.length === room) continue;
+      // A full claim may have left more due: claim again as soon as there is room for a batch.
+      if (claimed.length > 0 && claimed.length === room && options.concurrency - inFlight.size >= claimBatch) continue;
       // A database that failed the claim is given a poll's time before it is asked again.
       const busy = unreachable || inFlight.size >= options.concurrency;
       await nap(busy ? options.pollMs : await untilNextDue().catch(() => options.pollMs));

@@ -62,7 +62,7 @@ export const eventTables = ({ serial, bigint, int }: Types): string[] => [
     created_at ${bigint} not null,
     updated_at ${bigint} not null
   )`,
-  `create index delivery_due_idx on delivery (next_attempt_at) where status = 'pending'`,
+  `create index delivery_due_idx on delivery (next_attempt_at, event_seq) where status = 'pending'`,
   `create index delivery_order_idx on delivery (webhook_id, booking_id, event_seq) where status = 'pending'`,
   'create index delivery_lease_idx on delivery (leased_by)',
   'create index delivery_webhook_idx on delivery (webhook_id, id)',
