@@ -47,7 +47,7 @@ const EVENT = {
 const BODY = JSON.stringify(EVENT);
 
 /** The headers a sender puts on a delivery, made with the library's own signer; one signature per secret. */
-function signed(body: string, secrets: string[] = [SECRET], at = new Date(), id = EVENT.id): Record<string, string> {
+function signed(body: string, secrets: string[] = [SECRET], at = new Date(), id = EVENT.id): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
   return {
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
