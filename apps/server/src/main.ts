@@ -1,5 +1,5 @@
 import { holdPolicyFromMinutes, systemClock } from '@escape-room/booking-core/domain';
-import { createBookingService, startDispatcher, type ServiceDeps } from '@escape-room/booking-core/service';
+import { createBookingService, startDispatcher, type Dispatcher, type ServiceDeps } from '@escape-room/booking-core/service';
 import { buildServer } from './app.js';
 import { pingDatabase, prepareDatabase } from './bootstrap.js';
 import { exitWithError, loadConfig } from './config.js';
@@ -15,28 +15,26 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const { db, appliedMigrations, seededRooms } = await prepareDatabase(config);
-  // The dispatcher needs the deps, and the deps' outbox wakes it: a no-op until it runs.
-  let wakeDispatcher: () => void = () => undefined;
+  let dispatcher: Dispatcher | undefined;
   const deps: ServiceDeps = {
     db,
     clock: systemClock,
     policy: holdPolicyFromMinutes(config.BOOKING_HOLD_MINUTES, config.BOOKING_HOLD_MAX_MINUTES, config.MAX_LIVE_HOLDS_PER_GUEST),
     endpoints: { allowHttp: config.WEBHOOK_ALLOW_HTTP, allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
     eventRetentionMs: config.EVENT_RETENTION_DAYS * DAY_MS,
-    outbox: { notify: () => wakeDispatcher() },
+    outbox: { notify: () => dispatcher?.wake() },
   };
   const service = createBookingService(deps);
   const app = await buildServer({ config, service, pingDatabase: () => pingDatabase(db) });
   app.log.info({ appliedMigrations, seededRooms, database: config.DATABASE_URL.driver }, 'database ready');
   const sweeper = startSweeper(() => service.sweep(), config.SWEEP_INTERVAL_SECONDS * 1000, app.log);
-  const dispatcher = startDispatcher(deps, {
+  dispatcher = startDispatcher(deps, {
     retryDelaysMs: config.WEBHOOK_RETRY_SCHEDULE,
     timeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
     concurrency: DELIVERY_CONCURRENCY,
     pollMs: DELIVERY_POLL_MS,
     log: app.log,
   });
-  wakeDispatcher = () => dispatcher.wake();
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -50,7 +48,7 @@ async function main(): Promise<void> {
     timer.unref();
     // Stop taking requests and let in-flight ones finish, then stop background work, then the pool.
     await app.close();
-    await dispatcher.stop(DELIVERY_GRACE_MS);
+    await dispatcher?.stop(DELIVERY_GRACE_MS);
     await sweeper.stop();
     await db.close();
     process.exit(0);

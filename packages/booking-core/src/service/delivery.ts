@@ -216,10 +216,7 @@ export function startDispatcher(deps: ServiceDeps, options: DispatchOptions): Di
   const nap = (ms: number) =>
     new Promise<void>((resolve) => {
       if (woken || stopping) return resolve();
-      const timer = setTimeout(() => {
-        alarm = null;
-        resolve();
-      }, Math.max(0, ms));
+      const timer = setTimeout(() => ((alarm = null), resolve()), Math.max(0, ms));
       alarm = () => {
         clearTimeout(timer);
         alarm = null;
@@ -258,7 +255,6 @@ export function startDispatcher(deps: ServiceDeps, options: DispatchOptions): Di
       }
       // A full claim may have left more due: claim again as soon as there is room.
       if (room > 0 && claimed.length === room) continue;
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() may have set it while the claim above awaited
       if (stopping) break;
       await nap(inFlight.size >= options.concurrency ? options.pollMs : await untilNextDue().catch(() => options.pollMs));
     }

@@ -15,7 +15,7 @@ const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 
 const resolveAll = (host: string) =>
   new Promise<string[]>((resolve, reject) => {
-    lookup(host, { all: true, order: 'verbatim' }, (error, addresses) => (error ? reject(error) : resolve(addresses.map((a) => a.address))));
+    lookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses.map((a) => a.address))));
   });
 
 const firstInward = (addresses: string[]) => addresses.find((address) => !isPublicAddress(address));
@@ -56,11 +56,11 @@ export function guardedLookup(rules: EndpointRules): LookupFunction | undefined 
     const fail = (error: Error) => (callback as (error: Error) => void)(error);
     (rules.resolve ?? resolveAll)(host).then((addresses) => {
       const inward = firstInward(addresses);
-      const [first] = addresses;
-      if (first === undefined) return fail(new RefusedAddressError(`${host} does not resolve`));
+      if (addresses.length === 0) return fail(new RefusedAddressError(`${host} does not resolve`));
       if (inward !== undefined) return fail(new RefusedAddressError(`${host} resolved to ${inward}, a non-public address`));
-      if (options.all) return callback(null, addresses.map((address) => ({ address, family: isIP(address) })));
-      callback(null, first, isIP(first));
+      const found = addresses.map((address) => ({ address, family: isIP(address) }));
+      if (options.all) return callback(null, found);
+      callback(null, found[0]!.address, found[0]!.family);
     }, fail);
   };
 }

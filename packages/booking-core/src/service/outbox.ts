@@ -43,7 +43,7 @@ async function record(sql: TransactionSql, change: Change): Promise<void> {
     created_at: formatInstant(now),
     actor: change.actor,
     data: { booking: change.booking, previous_status: change.previousStatus },
-  };
+  } as BookingEvent;
   const row = { id: event.id, type: event.type, bookingId: change.booking.id, createdAt: now, payload: JSON.stringify(event) };
   const [inserted] = await sql.all<{ seq: number | string }>(eventSql.insertEvent(row));
   if (!inserted) throw new Error('the event insert returned no seq');
