@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '@escape-room/sdk';
 import { fixedHours } from './support/http.js';
+import { startReceiver, type Receiver } from './support/receiver.js';
 import { TEST_ADMIN_KEY } from './support/server.js';
 import { useServer } from './support/use-server.js';
+import { until } from './support/wait.js';
 
 const { holdBody } = fixedHours();
 
@@ -152,12 +155,32 @@ describe('the admin CLI against a live server', () => {
       ['keys', 'create'],
       ['keys', 'list'],
       ['keys', 'revoke'],
+      ['webhooks'],
+      ['webhooks', 'add'],
+      ['webhooks', 'list'],
+      ['webhooks', 'update'],
+      ['webhooks', 'remove'],
+      ['webhooks', 'rotate'],
+      ['webhooks', 'deliveries'],
+      ['webhooks', 'retry'],
+      ['events'],
+      ['events', 'list'],
     ];
     for (const args of commands) {
       const help = await admin([...args, '--help']);
       expect(help.code, args.join(' ')).toBe(0);
       expect(help.stdout, args.join(' ')).toContain('Usage: escape-admin');
     }
+  });
+
+  it('refuses a webhook over http or to a private address, as the server is configured by default, and says how to allow it', async () => {
+    for (const url of ['http://hooks.example.com/escape-room', 'https://10.0.0.7/hooks']) {
+      const refused = await admin(['webhooks', 'add', url, '--events', 'booking.held']);
+      expect(refused.code, url).toBe(2);
+      expect(refused.stderr).toContain('WEBHOOK_URL_REFUSED');
+      expect(refused.stderr).toContain('WEBHOOK_ALLOW_PRIVATE_NETWORKS');
+    }
+    expect((await admin(['webhooks', 'list'])).stdout).toContain('No webhook yet');
   });
 
   it('runs from the repository root as `pnpm admin`', async () => {
@@ -357,5 +380,125 @@ describe('the admin CLI for the venue, schedules and sessions', () => {
     expect(unknown.stderr).toContain('No booking has the reference ABCDEFGH');
     const noKey = await admin(['bookings', 'show', booked.reference], { API_URL: own.url, ADMIN_API_KEY: '' });
     expect(noKey.code).toBe(4);
+  });
+});
+
+describe('the admin CLI for webhooks and events', () => {
+  // A server of its own that may deliver to a receiver on loopback over http, and retries a
+  // failed delivery only after an hour: every request the receiver gets is one the test caused.
+  const own = useServer({ WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_RETRY_SCHEDULE: '3600' });
+  const run = (args: string[]) => admin(args, { API_URL: own.url });
+  const json = async (args: string[]) => {
+    const result = await run([...args, '--json']);
+    if (result.code !== 0) throw new Error(`${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return JSON.parse(result.stdout);
+  };
+  const noContent = () => ({ status: 204 });
+  let receiver: Receiver;
+  beforeAll(async () => {
+    receiver = await startReceiver(noContent);
+  });
+  afterAll(async () => {
+    await receiver.close();
+  });
+
+  it('adds an endpoint and prints its secret once; the secret verifies what is delivered; lists, changes and removes it', async () => {
+    const added = await run(['webhooks', 'add', receiver.url, '--events', 'booking.confirmed,booking.held', '--description', 'Front desk']);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('shown only now');
+    const id = /Created webhook (wh_\S+)\./.exec(added.stdout)?.[1];
+    const secret = /whsec_\S+/.exec(added.stdout)?.[0];
+    if (!id || !secret) throw new Error(`no id or secret in ${added.stdout}`);
+    expect(added.stdout).toMatch(/booking\.held, booking\.confirmed\s+│?\s*enabled\s+│?\s*Front desk/);
+
+    const listed = await run(['webhooks', 'list']);
+    expect(listed.stdout).toContain(id);
+    expect(listed.stdout).not.toContain('whsec_');
+    expect(await json(['webhooks', 'list'])).toMatchObject([{ id, url: receiver.url, events: ['booking.held', 'booking.confirmed'] }]);
+
+    const hold = (await own.api('POST', '/bookings', { body: holdBody(1, 30, 'cli-hooks@example.com') })).body.booking;
+    const request = await receiver.next('the booking.held', ({ json }) => json?.data?.booking?.id === hold.id);
+    expect(verifyWebhook(request.rawBody, request.headers, secret)).toMatchObject({ type: 'booking.held', data: { booking: { id: hold.id } } });
+
+    expect((await run(['webhooks', 'update', id, '--disable'])).stdout).toContain('disabled (admin)');
+    const changed = await json(['webhooks', 'update', id, '--enable', '--events', 'booking.cancelled', '--description', 'Refunds']);
+    expect(changed).toMatchObject({ enabled: true, disabled_reason: null, events: ['booking.cancelled'], description: 'Refunds' });
+    expect((await run(['webhooks', 'update', id, '--enable', '--disable'])).code).toBe(2);
+    const nothing = await run(['webhooks', 'update', id]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('nothing to change');
+    const badType = await run(['webhooks', 'update', id, '--events', 'booking.held,booking.teleported']);
+    expect(badType.code).toBe(2);
+    expect(badType.stderr).toContain('booking.extended');
+    expect((await run(['webhooks', 'update', id, '--url', 'ftp://hooks.example.com/'])).code).toBe(2);
+
+    const rotated = await run(['webhooks', 'rotate', id]);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toContain('shown only now');
+    expect(rotated.stdout).toContain('signed with both secrets');
+    expect(/whsec_\S+/.exec(rotated.stdout)?.[0]).not.toBe(secret);
+
+    expect((await run(['webhooks', 'remove', id])).stdout).toContain('Removed');
+    const gone = await run(['webhooks', 'remove', id]);
+    expect(gone.code).toBe(5);
+    expect(gone.stderr).toContain(`No webhook has the id "${id}"`);
+    expect((await run(['webhooks', 'rotate', id])).code).toBe(5);
+  });
+
+  it('shows the delivery log as a table, and retries a failed delivery with the same webhook-id', async () => {
+    receiver.answer(() => ({ status: 500, body: 'not now' }));
+    const { webhook } = await json(['webhooks', 'add', receiver.url, '--events', 'booking.held']);
+    const hold = (await own.api('POST', '/bookings', { body: holdBody(2, 30, 'cli-retry@example.com') })).body.booking;
+    const failed = await receiver.next('the booking.held', ({ json }) => json?.data?.booking?.id === hold.id);
+    receiver.answer(noContent);
+    await until('the failed attempt is logged', async () => (await json(['webhooks', 'deliveries', webhook.id]))[0]?.attempts.length === 1);
+
+    const [delivery] = await json(['webhooks', 'deliveries', webhook.id]);
+    expect(delivery).toMatchObject({ event_type: 'booking.held', booking_id: hold.id, status: 'pending', attempts: [{ status_code: 500, response_body: 'not now' }] });
+    const table = await run(['webhooks', 'deliveries', webhook.id]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/ID\s+│?\s*EVENT\s+│?\s*BOOKING\s+│?\s*STATUS\s+│?\s*ATTEMPTS\s+│?\s*LAST CODE\s+│?\s*NEXT ATTEMPT/);
+    expect(table.stdout).toMatch(new RegExp(`${delivery.id}\\s+│?\\s*booking\\.held\\s+│?\\s*${hold.id}\\s+│?\\s*pending\\s+│?\\s*1\\s+│?\\s*500\\s`));
+    expect(table.stdout).toContain('1 delivery');
+    expect((await run(['webhooks', 'deliveries', webhook.id, '--status', 'succeeded'])).stdout).toContain('No delivery matches.');
+    expect((await run(['webhooks', 'deliveries', webhook.id, '--status', 'lost'])).code).toBe(2);
+
+    const retried = await run(['webhooks', 'retry', webhook.id, String(delivery.id)]);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toContain(`Delivery ${delivery.id} goes out again now`);
+    const again = await receiver.nth(2, 'the retried booking.held', ({ webhookId }) => webhookId === failed.webhookId);
+    expect(again.rawBody).toBe(failed.rawBody);
+    await until('the retry is logged', async () => (await json(['webhooks', 'deliveries', webhook.id, '--status', 'succeeded'])).length === 1);
+    expect((await run(['webhooks', 'deliveries', webhook.id])).stdout).toMatch(/succeeded\s+│?\s*2\s+│?\s*204\s/);
+
+    const unknownId = Number(delivery.id) + 1000;
+    const missing = await run(['webhooks', 'retry', webhook.id, String(unknownId)]);
+    expect(missing.code).toBe(5);
+    expect(missing.stderr).toContain(`has no delivery ${unknownId}`);
+    expect((await run(['webhooks', 'retry', webhook.id, 'first'])).code).toBe(2);
+    await run(['webhooks', 'remove', webhook.id]);
+  });
+
+  it("lists events as a table or JSON, filtered by booking and type, up to --limit", async () => {
+    const hold = (await own.api('POST', '/bookings', { body: holdBody(3, 30, 'cli-events@example.com') })).body.booking;
+    await own.api('PUT', `/bookings/${hold.id}/confirm`);
+    await own.api('DELETE', `/admin/bookings/${hold.id}`, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+
+    const events = await json(['events', 'list', '--booking', hold.id]);
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['booking.held', 'booking.confirmed', 'booking.cancelled']);
+    const table = await run(['events', 'list', '--booking', hold.id, '--utc']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/TIME\s+│?\s*EVENT\s+│?\s*BOOKING\s+│?\s*STATUS\s+│?\s*BY/);
+    expect(table.stdout).toMatch(new RegExp(`booking\\.confirmed\\s+│?\\s*${hold.id}\\s+│?\\s*pending -> confirmed\\s+│?\\s*guest`));
+    expect(table.stdout).toMatch(/confirmed -> cancelled\s+│?\s*admin_key ADMIN_API_KEY/);
+    expect(table.stdout).toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/);
+    expect(table.stdout).toContain('3 event(s)');
+
+    expect(await json(['events', 'list', '--booking', hold.id, '--type', 'booking.cancelled'])).toEqual([events[2]]);
+    const first = await run(['events', 'list', '--booking', hold.id, '--limit', '1']);
+    expect(first.stdout).toContain('1 event(s), and later ones');
+    expect(await json(['events', 'list', '--booking', hold.id, '--limit', '2'])).toEqual(events.slice(0, 2));
+    expect((await run(['events', 'list', '--booking', 'bk_nothere'])).stdout).toContain('No event matches.');
+    expect((await run(['events', 'list', '--type', 'booking.teleported'])).code).toBe(2);
   });
 });

@@ -12,9 +12,9 @@ export default defineConfig({
   platform: 'neutral',
   dts: true,
   deps: {
-    neverBundle: ['@trpc/client', '@trpc/server', 'zod'],
+    neverBundle: ['@trpc/client', '@trpc/server', 'zod', 'standardwebhooks'],
     alwaysBundle: workspace,
-    onlyImport: ['@trpc/client', '@trpc/server', 'zod'],
+    onlyImport: ['@trpc/client', '@trpc/server', 'zod', 'standardwebhooks'],
   },
   sourcemap: true,
   clean: true,

@@ -78,6 +78,8 @@ export function describeFailure(error: unknown, apiUrl: string): { message: stri
     case 'BOOKING_NOT_FOUND':
     case 'ROOM_NOT_FOUND':
     case 'KEY_NOT_FOUND':
+    case 'WEBHOOK_NOT_FOUND':
+    case 'DELIVERY_NOT_FOUND':
       return { message: error.message, exitCode };
     case 'VALIDATION_ERROR': {
       const fields = error.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');

@@ -4,11 +4,17 @@ import {
   BOOKING_STATUSES,
   BookingApiError,
   BookingReference,
+  DELIVERY_STATUSES,
+  EVENT_TYPES,
+  LIST_LIMIT_MAX,
   PRICE_PER,
   createBookingClient,
   type Booking,
   type BookingClient,
+  type BookingEvent,
   type BookingStatus,
+  type DeliveryStatus,
+  type EventType,
   type PricePer,
   type PriceTier,
   type SetScheduleInput,
@@ -16,12 +22,16 @@ import {
 import {
   bookingDetail,
   bookingsTable,
+  deliveriesTable,
+  eventsTable,
+  formatTime,
   keysTable,
   renderOptions,
   roomsTable,
   scheduleDetail,
   sessionsTable,
   venueDetail,
+  webhooksTable,
 } from './render.js';
 
 interface GlobalOptions {
@@ -69,6 +79,16 @@ function priceTier(value: string, previous: PriceTier[] = []): PriceTier[] {
   const [, min, amount] = /^(\d+):(\d+(?:\.\d+)?)$/.exec(value.trim()) ?? [];
   if (min === undefined || amount === undefined) throw new InvalidArgumentError('expected MIN_PLAYERS:PRICE, e.g. 5:25.00');
   return [...previous, { min_players: positiveInteger(min), price: price(amount) }];
+}
+
+/** `--events booking.held,booking.confirmed`: event types of the contract, separated by commas. */
+function eventTypes(value: string): EventType[] {
+  const types = value.split(',').map((type) => type.trim()).filter((type) => type !== '');
+  const known = new Set<string>(EVENT_TYPES);
+  if (types.length === 0 || !types.every((type) => known.has(type))) {
+    throw new InvalidArgumentError(`expected event types separated by commas, from ${EVENT_TYPES.join(', ')}`);
+  }
+  return types as EventType[];
 }
 
 type ScheduleBody = Omit<SetScheduleInput, 'room_id'>;
@@ -373,6 +393,128 @@ export function buildProgram(out: NodeJS.WriteStream = process.stdout): Command 
       const { client, print, render } = context();
       const key = await client.admin.keys.revoke(id);
       print(key, () => `Revoked.\n${keysTable([key], render)}`);
+    });
+
+  const webhooks = program.command('webhooks').description('endpoints the API POSTs booking events to, and their delivery logs');
+  webhooks
+    .command('add')
+    .description('add an endpoint; its signing secret is printed once')
+    .argument('<url>', 'where to POST events, e.g. https://hooks.example.com/escape-room')
+    .requiredOption('--events <types>', `event types, separated by commas: ${EVENT_TYPES.join(', ')}`, eventTypes)
+    .option('--description <text>', 'what the endpoint is for')
+    .action(async (url: string, options: { events: EventType[]; description?: string }) => {
+      const { client, print, render } = context();
+      const created = await client.admin.webhooks.create({ url, events: options.events, description: options.description });
+      print(
+        created,
+        () =>
+          `Created webhook ${created.webhook.id}.\n${webhooksTable([created.webhook], render)}\n` +
+          `Signing secret, shown only now (the receiver verifies deliveries with it):\n\n  ${created.secret}\n`,
+      );
+    });
+
+  webhooks
+    .command('list')
+    .description('list endpoints (never their secrets)')
+    .action(async () => {
+      const { client, print, render } = context();
+      const list = await client.admin.webhooks.list();
+      print(list, () => (list.length ? webhooksTable(list, render) : 'No webhook yet: add one with `webhooks add <url> --events ...`.'));
+    });
+
+  webhooks
+    .command('update')
+    .description("change an endpoint; --enable resumes a disabled one's pending deliveries")
+    .argument('<id>', 'webhook id, e.g. wh_9dK2mQ4rT7xZ1aBc')
+    .option('--url <url>', 'new address')
+    .option('--events <types>', 'new event types, separated by commas (replacing the old ones)', eventTypes)
+    .addOption(new Option('--enable', 'deliver to it again').conflicts('disable'))
+    .addOption(new Option('--disable', 'stop delivering to it; events meanwhile are not queued for it'))
+    .option('--description <text>', 'new description')
+    .action(async function (this: Command, id: string, options: { url?: string; events?: EventType[]; enable?: true; disable?: true; description?: string }) {
+      const enabled = options.enable ? true : options.disable ? false : undefined;
+      if (options.url === undefined && options.events === undefined && enabled === undefined && options.description === undefined) {
+        this.error('error: nothing to change: give --url, --events, --enable, --disable or --description');
+      }
+      const { client, print, render } = context();
+      const webhook = await client.admin.webhooks.update(id, { url: options.url, events: options.events, enabled, description: options.description });
+      print(webhook, () => webhooksTable([webhook], render));
+    });
+
+  webhooks
+    .command('remove')
+    .description('remove an endpoint and its delivery log')
+    .argument('<id>', 'webhook id')
+    .action(async (id: string) => {
+      const { client, print, render } = context();
+      const webhook = await client.admin.webhooks.remove(id);
+      print(webhook, () => `Removed, with its delivery log.\n${webhooksTable([webhook], render)}`);
+    });
+
+  webhooks
+    .command('rotate')
+    .description('give an endpoint a new signing secret; the previous one keeps signing beside it for 24 hours')
+    .argument('<id>', 'webhook id')
+    .action(async (id: string) => {
+      const { client, print, render } = context();
+      const rotated = await client.admin.webhooks.rotateSecret(id);
+      print(
+        rotated,
+        () =>
+          `New signing secret of ${rotated.webhook.id}, shown only now:\n\n  ${rotated.secret}\n\n` +
+          `Until ${formatTime(rotated.webhook.previous_secret_expires_at, render)} every delivery is signed with both secrets; switch the receiver over before then.`,
+      );
+    });
+
+  webhooks
+    .command('deliveries')
+    .description("an endpoint's delivery log, newest first")
+    .argument('<id>', 'webhook id')
+    .addOption(new Option('--status <status>', 'only this status').choices(DELIVERY_STATUSES))
+    .option('--limit <n>', `how many, newest first (at most ${LIST_LIMIT_MAX})`, positiveInteger, 20)
+    .action(async (id: string, options: { status?: DeliveryStatus; limit: number }) => {
+      const { client, print, render } = context();
+      const page = await client.admin.webhooks.deliveries(id, { status: options.status, limit: options.limit });
+      const more = page.next_cursor ? `\nOlder deliveries match too: raise --limit (up to ${LIST_LIMIT_MAX}).` : '';
+      print(page.deliveries, () =>
+        page.deliveries.length ? `${deliveriesTable(page.deliveries, render)}\n${page.deliveries.length} deliver${page.deliveries.length === 1 ? 'y' : 'ies'}${more}` : 'No delivery matches.',
+      );
+    });
+
+  webhooks
+    .command('retry')
+    .description('send a delivery again now, whatever its state')
+    .argument('<id>', 'webhook id')
+    .argument('<delivery-id>', 'delivery id, from `webhooks deliveries`', positiveInteger)
+    .action(async (id: string, deliveryId: number) => {
+      const { client, print, render } = context();
+      const delivery = await client.admin.webhooks.retryDelivery(id, deliveryId);
+      print(delivery, () => `Delivery ${delivery.id} goes out again now; \`webhooks deliveries ${id}\` shows how it went.\n${deliveriesTable([delivery], render)}`);
+    });
+
+  const events = program.command('events').description('the event log: every change of every booking');
+  events
+    .command('list')
+    .description('list events, oldest first, following every page up to --limit')
+    .option('--booking <id>', 'only this booking')
+    .addOption(new Option('--type <type>', 'only this event type').choices(EVENT_TYPES))
+    .option('--from <time>', 'only events at or after this time')
+    .option('--to <time>', 'only events before this time')
+    .option('--limit <n>', 'at most this many', positiveInteger, 100)
+    .action(async (options: { booking?: string; type?: EventType; from?: string; to?: string; limit: number }) => {
+      const { client, print, render } = context();
+      const query = { booking_id: options.booking, type: options.type, from: options.from, to: options.to, limit: Math.min(options.limit + 1, LIST_LIMIT_MAX) };
+      const found: BookingEvent[] = [];
+      for await (const event of client.admin.events.all(query)) {
+        if (found.push(event) > options.limit) break;
+      }
+      const more = found.length > options.limit;
+      const shown = found.slice(0, options.limit);
+      print(shown, () =>
+        shown.length
+          ? `${eventsTable(shown, render)}\n${shown.length} event(s)${more ? ', and later ones: raise --limit, or narrow with --from' : ''}`
+          : 'No event matches.',
+      );
     });
 
   return program;

@@ -6,13 +6,17 @@ import {
   type AdminKey,
   type AdminRoom,
   type Booking,
+  type BookingEvent,
   type BookingStatus,
   type DayRule,
+  type Delivery,
+  type DeliveryStatus,
   type Room,
   type Schedule,
   type SessionStatus,
   type SessionsPage,
   type Venue,
+  type Webhook,
 } from '@escape-room/sdk';
 
 export interface RenderOptions {
@@ -27,18 +31,23 @@ export function renderOptions(stream: NodeJS.WriteStream, utc: boolean): RenderO
   return { utc, color: Boolean(stream.isTTY) && !('NO_COLOR' in process.env) };
 }
 
-const localFormat = new Intl.DateTimeFormat(undefined, {
+const LOCAL_TIME: Intl.DateTimeFormatOptions = {
   year: 'numeric',
   month: 'short',
   day: '2-digit',
   hour: '2-digit',
   minute: '2-digit',
   timeZoneName: 'short',
-});
+};
+const localFormat = new Intl.DateTimeFormat(undefined, LOCAL_TIME);
 
-function formatTime(iso: string | null, { utc }: Pick<RenderOptions, 'utc'>): string {
+// Logs (events, deliveries) happen seconds apart: a minute would show a retry 5 s later as the same time.
+const localFormatSeconds = new Intl.DateTimeFormat(undefined, { ...LOCAL_TIME, second: '2-digit' });
+
+export function formatTime(iso: string | null, { utc }: Pick<RenderOptions, 'utc'>, precision: 'minute' | 'second' = 'minute'): string {
   if (iso === null) return '-';
-  return utc ? iso.replace('.000Z', 'Z') : localFormat.format(new Date(iso));
+  if (utc) return iso.replace('.000Z', 'Z');
+  return (precision === 'second' ? localFormatSeconds : localFormat).format(new Date(iso));
 }
 
 /** An exact amount as the currency writes it: 99.99 EUR, 1200 JPY. */
@@ -205,6 +214,65 @@ export function sessionsTable(page: SessionsPage, roomNames: Map<number, string>
         formatMoney(session.price.total, page.currency),
       ];
     }),
+    options,
+  );
+}
+
+function webhookState(webhook: Webhook, options: RenderOptions): string {
+  const colors = createColors(options.color);
+  if (webhook.enabled) return colors.green('enabled');
+  const paint = webhook.disabled_reason === 'admin' ? colors.dim : colors.red;
+  return paint(`disabled (${webhook.disabled_reason ?? 'admin'})`);
+}
+
+export function webhooksTable(webhooks: Webhook[], options: RenderOptions): string {
+  return table(
+    ['ID', 'URL', 'EVENTS', 'STATE', 'DESCRIPTION'],
+    webhooks.map((webhook) => [webhook.id, webhook.url, webhook.events.join(', '), webhookState(webhook, options), webhook.description]),
+    options,
+  );
+}
+
+function deliveryStatus(status: DeliveryStatus, options: RenderOptions): string {
+  const colors = createColors(options.color);
+  return { pending: colors.yellow, succeeded: colors.green, failed: colors.red }[status](status);
+}
+
+/** Newest first, as the log comes; the last attempt's HTTP status, or `no answer` (refused, timed out, unreachable). */
+export function deliveriesTable(deliveries: Delivery[], options: RenderOptions): string {
+  return table(
+    ['ID', 'EVENT', 'BOOKING', 'STATUS', 'ATTEMPTS', 'LAST CODE', 'NEXT ATTEMPT'],
+    deliveries.map((delivery) => {
+      const last = delivery.attempts.at(-1);
+      return [
+        String(delivery.id),
+        delivery.event_type,
+        delivery.booking_id,
+        deliveryStatus(delivery.status, options),
+        String(delivery.attempts.length),
+        last === undefined ? '-' : (last.status_code?.toString() ?? 'no answer'),
+        formatTime(delivery.next_attempt_at, options, 'second'),
+      ];
+    }),
+    options,
+  );
+}
+
+/** Who made a change: the guest, the venue's staff (by admin key), or the platform (a lapsed hold). */
+function actorLabel(event: BookingEvent): string {
+  return event.actor.id ? `${event.actor.type} ${event.actor.id}` : event.actor.type;
+}
+
+export function eventsTable(events: BookingEvent[], options: RenderOptions): string {
+  return table(
+    ['TIME', 'EVENT', 'BOOKING', 'STATUS', 'BY'],
+    events.map((event) => [
+      formatTime(event.created_at, options, 'second'),
+      event.type,
+      event.data.booking.id,
+      `${event.data.previous_status ? `${event.data.previous_status} -> ` : ''}${statusLabel(event.data.booking.status, options)}`,
+      actorLabel(event),
+    ]),
     options,
   );
 }

@@ -4,11 +4,18 @@ import type {
   AdminRoom,
   AvailabilityInput,
   Booking,
+  BookingEvent,
   BookingPage,
   CreateRoomInput,
+  CreateWebhookInput,
   CreatedAdminKey,
+  Delivery,
+  DeliveryPage,
+  EventPage,
   HoldInput,
   ListBookingsInput,
+  ListDeliveriesInput,
+  ListEventsInput,
   Room,
   Schedule,
   SessionsInput,
@@ -16,7 +23,10 @@ import type {
   SetScheduleInput,
   UpdateRoomInput,
   UpdateVenueInput,
+  UpdateWebhookInput,
   Venue,
+  Webhook,
+  WebhookWithSecret,
 } from '@escape-room/booking-core/contract';
 import type { AppRouter } from '@escape-room/api/router';
 import { BookingApiError, toBookingApiError } from './errors.js';
@@ -147,6 +157,9 @@ export function createBookingClient(options: BookingClientOptions) {
         attempt(async () => (await trpc.bookings.release.mutate({ booking_id: bookingId })).booking),
       cancel: (bookingId: string): Promise<Booking> =>
         attempt(async () => (await trpc.bookings.cancel.mutate({ booking_id: bookingId })).booking),
+      /** The booking's history, oldest first: each change as its webhook delivers it. The booking id is the credential. */
+      events: (bookingId: string): Promise<BookingEvent[]> =>
+        attempt(async () => (await trpc.bookings.events.query({ booking_id: bookingId })).events),
     },
 
     admin: {
@@ -194,6 +207,42 @@ export function createBookingClient(options: BookingClientOptions) {
           attempt(async () => {
             await trpc.admin.rooms.clearSchedule.mutate({ room_id: roomId });
           }),
+      },
+      events: {
+        /** One page of the event log, oldest first. */
+        list: (query: ListEventsInput = {}): Promise<EventPage> => attempt(() => trpc.admin.events.list.query(query)),
+        /** Every event matching the filters, following `next_cursor` page after page. */
+        async *all(query: Omit<ListEventsInput, 'cursor'> = {}): AsyncGenerator<BookingEvent, void, undefined> {
+          let cursor: string | undefined;
+          do {
+            const page = await attempt(() => trpc.admin.events.list.query({ ...query, cursor }));
+            yield* page.events;
+            cursor = page.next_cursor ?? undefined;
+          } while (cursor);
+        },
+      },
+      webhooks: {
+        /** Starts delivering the listed event types to `url`. The answer's `secret` is shown this once: verify deliveries with it. */
+        create: (webhook: CreateWebhookInput): Promise<WebhookWithSecret> => attempt(() => trpc.admin.webhooks.create.mutate(webhook)),
+        /** Every endpoint (never their secrets). */
+        list: (): Promise<Webhook[]> => attempt(async () => (await trpc.admin.webhooks.list.query()).webhooks),
+        get: (webhookId: string): Promise<Webhook> =>
+          attempt(async () => (await trpc.admin.webhooks.get.query({ webhook_id: webhookId })).webhook),
+        /** Any of `url`, `events`, `enabled` and `description`; `enabled: true` resumes a disabled endpoint's pending deliveries. */
+        update: (webhookId: string, changes: Omit<UpdateWebhookInput, 'webhook_id'>): Promise<Webhook> =>
+          attempt(async () => (await trpc.admin.webhooks.update.mutate({ ...changes, webhook_id: webhookId })).webhook),
+        /** Removes the endpoint and its delivery log; answers it as it was. */
+        remove: (webhookId: string): Promise<Webhook> =>
+          attempt(async () => (await trpc.admin.webhooks.remove.mutate({ webhook_id: webhookId })).webhook),
+        /** A new secret, shown this once; for 24 hours deliveries carry a signature by each, so receivers switch without a gap. */
+        rotateSecret: (webhookId: string): Promise<WebhookWithSecret> =>
+          attempt(() => trpc.admin.webhooks.rotateSecret.mutate({ webhook_id: webhookId })),
+        /** One page of the endpoint's delivery log, newest first, each delivery with its attempts. */
+        deliveries: (webhookId: string, query: Omit<ListDeliveriesInput, 'webhook_id'> = {}): Promise<DeliveryPage> =>
+          attempt(() => trpc.admin.webhooks.deliveries.query({ ...query, webhook_id: webhookId })),
+        /** One more attempt at once, whatever the delivery's state; later events of its booking wait for it. */
+        retryDelivery: (webhookId: string, deliveryId: number): Promise<Delivery> =>
+          attempt(async () => (await trpc.admin.webhooks.retryDelivery.mutate({ webhook_id: webhookId, delivery_id: deliveryId })).delivery),
       },
       keys: {
         list: (): Promise<AdminKey[]> => attempt(async () => (await trpc.admin.keys.list.query()).keys),
