@@ -16,4 +16,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ SQLITE_SYNCHRONOUS: 'off' })).toThrow(ConfigError);
     expect(() => loadConfig({ SQLITE_SYNCHRONOUS: 'off' })).toThrow(/SQLITE_SYNCHRONOUS/);
   });
+
+  it('delivers webhooks on the Standard Webhooks schedule, to https on public addresses, unless told otherwise', () => {
+    const defaults = loadConfig({});
+    expect(defaults.WEBHOOK_RETRY_SCHEDULE).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000]);
+    expect([defaults.WEBHOOK_ALLOW_HTTP, defaults.WEBHOOK_ALLOW_PRIVATE_NETWORKS, defaults.WEBHOOK_TIMEOUT_SECONDS, defaults.EVENT_RETENTION_DAYS]).toEqual([false, false, 15, 90]);
+    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: '' }).WEBHOOK_RETRY_SCHEDULE).toEqual(defaults.WEBHOOK_RETRY_SCHEDULE);
+    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: ' 0.25, 1,60 ' }).WEBHOOK_RETRY_SCHEDULE).toEqual([250, 1_000, 60_000]);
+    expect(loadConfig({ WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' })).toMatchObject({ WEBHOOK_ALLOW_HTTP: true, WEBHOOK_ALLOW_PRIVATE_NETWORKS: true });
+  });
+
+  it.each(['5,300,', '5,,300', 'soon', '-5', '5 300', '700000'])('refuses WEBHOOK_RETRY_SCHEDULE=%j, naming it', (schedule) => {
+    expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: schedule })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+  });
 });

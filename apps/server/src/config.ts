@@ -53,14 +53,14 @@ function envSchema(baseDir: string) {
       WEBHOOK_ALLOW_HTTP: z.stringbool().default(false),
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
       WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
-      WEBHOOK_RETRY_SCHEDULE: z
-        .string()
-        .default(DEFAULT_RETRY_SCHEDULE_SECONDS.join(','))
-        .transform((list) => (list.trim() === '' ? [] : list.split(',').map((delay) => Number(delay.trim()))))
+      WEBHOOK_RETRY_SCHEDULE: optional(
+        z.string().regex(/^\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*$/, 'expected delays in seconds, comma-separated, such as 5,300,1800'),
+      )
+        .transform((list) => (list ?? DEFAULT_RETRY_SCHEDULE_SECONDS.join(',')).split(',').map(Number))
         .pipe(
           z
-            .array(z.number({ message: 'expected delays in seconds, comma-separated, such as 5,300,1800' }).nonnegative().max(7 * 86_400))
-            .max(50)
+            .array(z.number().max(7 * 86_400, 'a retry waits at most 7 days'))
+            .max(50, 'at most 50 retries')
             .transform((delays) => delays.map((seconds) => Math.round(seconds * 1000))),
         ),
     })

@@ -48,9 +48,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     timer.unref();
-    // Stop taking requests and let in-flight ones finish, then stop background work, then the pool.
-    await app.close();
-    await dispatcher.stop(DELIVERY_GRACE_MS);
+    // Stop taking requests and claiming deliveries; let requests and deliveries in flight finish
+    // (or hand the deliveries back), then stop the sweeper, then the pool.
+    await Promise.all([app.close(), dispatcher.stop(DELIVERY_GRACE_MS)]);
     await sweeper.stop();
     await db.close();
     process.exit(0);

@@ -192,6 +192,10 @@ export const attemptsIn = (webhookId: string, lowest: number, highest: number): 
   params: [webhookId, lowest, highest],
 });
 
-/** A delivery goes out again now: one more attempt, whatever its state (see the service for what follows a failure). */
-const RETRY = `update delivery set status = 'pending', next_attempt_at = ?, updated_at = ? where webhook_id = ? and id = ?`;
-export const retryDelivery = (webhookId: string, id: number, now: number): Statement => ({ text: RETRY, params: [now, now, webhookId, id] });
+/**
+ * A delivery goes out again now: one more attempt, whatever its state (see the service for what
+ * follows a failure). Not while an attempt is in flight: its outcome would overwrite this.
+ */
+const RETRY = `update delivery set status = 'pending', next_attempt_at = ?, updated_at = ?
+  where webhook_id = ? and id = ? and (lease_until is null or lease_until <= ?)`;
+export const retryDelivery = (webhookId: string, id: number, now: number): Statement => ({ text: RETRY, params: [now, now, webhookId, id, now] });

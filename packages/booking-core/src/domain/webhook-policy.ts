@@ -1,7 +1,5 @@
-import ipaddr from 'ipaddr.js';
-
-// The delivery rules of webhooks, as pure functions: when to try again, when to give up on an
-// endpoint, and which network addresses an endpoint may never point at.
+// The delivery rules of webhooks, as pure functions: when to try again, and when to give up on
+// an endpoint. Which addresses an endpoint may reach is service/endpoint-guard.ts's.
 
 /** Delays before the 2nd, 3rd, … attempt, in seconds (the first goes at once): 5 s up to a day, ten attempts over about three days. */
 export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400] as const;
@@ -67,17 +65,6 @@ export function endpointAfter(
   if (isGone(outcome.statusCode)) return { failingSince: failingSince ?? now, disable: 'gone' };
   const since = failingSince ?? now;
   return { failingSince: since, disable: now - since >= DISABLE_AFTER_FAILING_MS ? 'failing' : null };
-}
-
-/**
- * Whether an endpoint may be reached at this address: only public unicast. Loopback, private,
- * link-local (cloud metadata at 169.254.169.254 among them), unique-local, carrier-grade NAT,
- * multicast, reserved and unspecified addresses are refused; IPv4 mapped into IPv6 is judged as
- * the IPv4 address it is.
- */
-export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  return ipaddr.process(address).range() === 'unicast';
 }
 
 /** The schemes an endpoint may use: https always, http only where the server allows it. */

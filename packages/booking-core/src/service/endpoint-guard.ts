@@ -1,12 +1,25 @@
 import { lookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { isPublicAddress, schemeAllowed } from '../domain/webhook-policy.js';
+import ipaddr from 'ipaddr.js';
+import { schemeAllowed } from '../domain/webhook-policy.js';
 import { BookingError } from '../domain/errors.js';
 import type { EndpointRules } from './deps.js';
 
 // Server-side request forgery: an endpoint must not make this server call into its own network.
 // The rule (domain/webhook-policy.ts) is applied twice: when an endpoint is saved, so the admin
 // hears of it at once, and at every connection, since a name can resolve elsewhere later.
+
+/**
+ * Whether an endpoint may be reached at this address: only public unicast. Loopback, private,
+ * link-local (cloud metadata at 169.254.169.254 among them), unique-local, carrier-grade NAT,
+ * multicast, reserved and unspecified addresses are refused, and so are the IPv6 ranges that
+ * embed an IPv4 address (NAT64, 6to4, Teredo); IPv4 mapped into IPv6 is judged as the IPv4
+ * address it is.
+ */
+export function isPublicAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  return ipaddr.process(address).range() === 'unicast';
+}
 
 const refused = (message: string) => new BookingError('WEBHOOK_URL_REFUSED', message, [{ path: 'url', message }]);
 

@@ -197,10 +197,11 @@ export async function retryDelivery(deps: ServiceDeps, webhookId: string, id: nu
   const now = deps.clock.now();
   const delivery = await inSqlTransaction(deps.db, async (sql) => {
     const webhook = await readWebhook(sql, webhookId, now);
-    if (!webhook.enabled) throw new BookingError('INVALID_STATE', 'The webhook is disabled: enable it first (PATCH with enabled: true)');
-    if ((await sql.run(webhookSql.retryDelivery(webhookId, id, now))) !== 1) throw deliveryNotFound(webhookId, id);
+    if (!webhook.enabled) throw new BookingError('INVALID_STATE', 'The webhook is disabled: enable it, then retry');
+    const retried = (await sql.run(webhookSql.retryDelivery(webhookId, id, now))) === 1;
     const [row] = await sql.all<DeliveryRow>(webhookSql.deliveryById(webhookId, id));
     if (!row) throw deliveryNotFound(webhookId, id);
+    if (!retried) throw new BookingError('INVALID_STATE', 'The delivery is being attempted right now: see its outcome in the log first');
     return toDeliveryDto(row, (await attemptsOf(sql, webhookId, [row])).get(id) ?? []);
   });
   deps.outbox?.notify();
