@@ -113,7 +113,9 @@ export const webhooksRouter = router({
       rest('POST', `${ONE}/deliveries/{delivery_id}/retry`, {
         ...webhooks,
         summary: 'Send a delivery again now',
-        description: 'One more attempt at once, whatever the delivery’s state; later events of the same booking wait for it, to keep their order.',
+        description:
+          'One more attempt at once, whatever the delivery’s state (a 409 while an attempt of it is in flight, or while the endpoint is disabled). ' +
+          'Later events of the same booking not yet delivered wait for it; those already delivered went before it.',
         errors: ['WEBHOOK_NOT_FOUND', 'DELIVERY_NOT_FOUND', 'INVALID_STATE'],
         successStatus: 202,
       }),
