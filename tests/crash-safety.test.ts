@@ -4,7 +4,8 @@ import { emptyDatabase, testDrivers } from '@escape-room/test-utils';
 import { call, fixedHours } from './support/http.js';
 import { everyBooking, expectNoDoubleBooking } from './support/invariants.js';
 import { UndocumentedResponseError } from './support/openapi.js';
-import { startServer } from './support/server.js';
+import { startReceiver, type Receiver } from './support/receiver.js';
+import { TEST_ADMIN_KEY, startServer } from './support/server.js';
 
 const { holdBody } = fixedHours();
 
@@ -22,6 +23,21 @@ interface Tracked {
   end: string;
 }
 
+const admin = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
+
+/** The whole event log, page by page. */
+async function everyEvent(url: string): Promise<{ id: string; type: string; data: { booking: { id: string } } }[]> {
+  const all = [];
+  let cursor = '';
+  do {
+    const page = await call(url, 'GET', `/api/v1/admin/events?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: admin });
+    expect(page.status).toBe(200);
+    all.push(...page.body.events);
+    cursor = page.body.next_cursor ?? '';
+  } while (cursor);
+  return all;
+}
+
 describe.each(testDrivers())('crash safety on %s', (driver) => {
   let db: Awaited<ReturnType<typeof emptyDatabase>>;
   beforeAll(async () => {
@@ -30,11 +46,19 @@ describe.each(testDrivers())('crash safety on %s', (driver) => {
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- still undefined if beforeAll failed
   afterAll(() => db?.dispose());
 
-  it(`${ROUNDS} rounds of SIGKILL mid-burst lose no acknowledged operation and never double-book`, async () => {
+  it(`${ROUNDS} rounds of SIGKILL mid-burst lose no acknowledged operation, never double-book, and lose no event`, async () => {
     const tracked = new Map<string, Tracked>();
     let acknowledged = 0;
+    // Every change is owed to this endpoint: each SIGKILL lands between commits and deliveries.
+    const receiver: Receiver = await startReceiver();
+    const env = { DATABASE_URL: db.url, WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_TIMEOUT_SECONDS: '1' };
     for (let round = 0; round < ROUNDS; round++) {
-      const server = await startServer({ DATABASE_URL: db.url });
+      const server = await startServer(env);
+      if (round === 0) {
+        const events = ['booking.held', 'booking.confirmed', 'booking.released', 'booking.expired'];
+        const created = await call(server.url, 'POST', '/api/v1/admin/webhooks', { body: { url: receiver.url, events }, headers: admin });
+        expect(created.status).toBe(201);
+      }
       let killed = false;
       let sent = 0;
       // Kill in the middle of the burst: once it is well under way, after a slightly random
@@ -87,7 +111,7 @@ describe.each(testDrivers())('crash safety on %s', (driver) => {
       await Promise.all(lanes);
     }
 
-    const survivor = await startServer({ DATABASE_URL: db.url });
+    const survivor = await startServer(env);
     try {
       const stored = new Map((await everyBooking(survivor.url)).map((b) => [b.id, b]));
       for (const [id, expected] of tracked) {
@@ -98,10 +122,20 @@ describe.each(testDrivers())('crash safety on %s', (driver) => {
       }
       expectNoDoubleBooking([...stored.values()]);
       expect((await call(survivor.url, 'POST', '/api/v1/bookings', { body: holdBody(1, 200) })).status).toBe(201);
-      process.stdout.write(`crash safety on ${driver}: ${ROUNDS} rounds, ${acknowledged} acknowledged operations, ${tracked.size} bookings checked\n`);
+      // Each acknowledged booking's change is an event, and every event reaches the endpoint.
+      const events = await everyEvent(survivor.url);
+      const held = new Set(events.filter((e) => e.type === 'booking.held').map((e) => e.data.booking.id));
+      for (const id of tracked.keys()) expect(held.has(id), `acknowledged booking ${id} has no booking.held event`).toBe(true);
+      for (const event of events) await receiver.next(`event ${event.id} (${event.type})`, (request) => request.webhookId === event.id);
+      const received = new Set(receiver.requests.map((r) => r.webhookId));
+      process.stdout.write(
+        `crash safety on ${driver}: ${ROUNDS} rounds, ${acknowledged} acknowledged operations, ${tracked.size} bookings checked, ` +
+          `${events.length} events all delivered (${receiver.requests.length - received.size} sent twice)\n`,
+      );
       expect(acknowledged).toBeGreaterThanOrEqual(ROUNDS * ACKS_BEFORE_KILL);
     } finally {
       await survivor.stop();
+      await receiver.close();
     }
   });
 });

@@ -188,7 +188,8 @@ export const Event = defineEntity({
   tableName: 'event',
   properties: {
     seq: p.bigint('number').primary(),
-    id: p.string().length(64).unique('event_id_key'),
+    /** 128 random bits: unique without an index to say so (a random-key index costs every hold a page write). */
+    id: p.string().length(64),
     type: p.enum([...EVENT_TYPES]),
     bookingId: p.string().length(64),
     createdAt: p.bigint('number'),

@@ -20,7 +20,7 @@ export const SQLITE_TYPES: Types = { serial: 'integer primary key autoincrement'
 export const eventTables = ({ serial, bigint, int }: Types): string[] => [
   `create table event (
     seq ${serial},
-    id varchar(64) not null constraint event_id_key unique,
+    id varchar(64) not null,
     type text not null constraint event_type_check check (type in ${EVENT_TYPES}),
     booking_id varchar(64) not null,
     created_at ${bigint} not null,
