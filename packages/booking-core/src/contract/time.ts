@@ -49,6 +49,10 @@ export function formatInstant(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
 
+/** An optional stored instant on the wire: null stays null (PostgreSQL hands bigints over as strings). */
+export const formatOptionalInstant = (epochMs: number | string | null | undefined): string | null =>
+  epochMs == null ? null : formatInstant(Number(epochMs));
+
 /**
  * An instant on the way in: any ISO-8601 string, normalised to epoch milliseconds.
  * Input stays a plain string on the wire, so query parameters and JSON bodies share it.

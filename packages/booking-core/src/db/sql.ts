@@ -8,6 +8,9 @@ type PgConnection = pg.ClientBase;
 
 export type SqlValue = string | number | null;
 
+/** A nullable bigint column as read: PostgreSQL hands bigints over as strings, SQLite as numbers. */
+export const optionalNumber = (value: number | string | null): number | null => (value === null ? null : Number(value));
+
 /** A statement with `?` placeholders and its parameters, in order. */
 export interface Statement {
   text: string;

@@ -7,6 +7,12 @@ export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_00
 /** An endpoint that has failed every attempt for this long is disabled. */
 export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 60 * 60 * 1000;
 
+/** After a rotation the previous secret keeps signing for this long, so receivers can switch over. */
+export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+/** Whether a rotated-out secret, signing until `until`, still signs at `now`. */
+export const previousSecretSigns = (until: number | null, now: number): boolean => until !== null && now < until;
+
 /** How much of an endpoint's answer the delivery log keeps. */
 export const RESPONSE_LOG_BYTES = 4096;
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AdminKey as AdminKeyDto, CreatedAdminKey } from '../contract/index.js';
-import { formatInstant } from '../contract/time.js';
+import { formatInstant, formatOptionalInstant } from '../contract/time.js';
 import { BookingError } from '../domain/errors.js';
 import { AdminKey } from '../db/entities.js';
 import type { ServiceDeps } from './deps.js';
@@ -17,8 +17,13 @@ const digest = (secret: string) => createHash('sha256').update(secret).digest();
 export type KeyVerdict = { verdict: 'valid'; keyId: string } | { verdict: 'revoked' | 'unknown' };
 
 function toDto(key: AdminKey): AdminKeyDto {
-  const at = (ms: number | null | undefined) => (ms == null ? null : formatInstant(ms));
-  return { id: key.id, name: key.name, created_at: formatInstant(key.createdAt), last_used_at: at(key.lastUsedAt), revoked_at: at(key.revokedAt) };
+  return {
+    id: key.id,
+    name: key.name,
+    created_at: formatInstant(key.createdAt),
+    last_used_at: formatOptionalInstant(key.lastUsedAt),
+    revoked_at: formatOptionalInstant(key.revokedAt),
+  };
 }
 
 /** Makes a key; its secret is returned this once and stored only as a SHA-256 hash. */

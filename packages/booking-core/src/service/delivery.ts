@@ -7,12 +7,13 @@ import {
   endpointAfter,
   nextStep,
   parseRetryAfter,
+  previousSecretSigns,
   type AttemptOutcome,
   type DeliveryPolicy,
 } from '../domain/webhook-policy.js';
 import * as webhookSql from '../db/webhook-sql.js';
 import type { ClaimedRow } from '../db/webhook-sql.js';
-import { sqlRunner } from '../db/sql.js';
+import { optionalNumber, sqlRunner } from '../db/sql.js';
 import { DEFAULT_ENDPOINT_RULES, type EndpointRules, type ServiceDeps } from './deps.js';
 import { addressRefusal, guardedLookup } from './endpoint-guard.js';
 import { inSqlTransaction } from './transaction.js';
@@ -57,7 +58,7 @@ interface Answer {
 /** Standard Webhooks headers: one signature per live secret, so receivers can rotate without a gap. */
 function signedHeaders(row: ClaimedRow, now: number): Record<string, string> {
   const secrets = [row.secret];
-  if (row.previous_secret && row.previous_secret_until !== null && Number(row.previous_secret_until) > now) secrets.push(row.previous_secret);
+  if (row.previous_secret && previousSecretSigns(optionalNumber(row.previous_secret_until), now)) secrets.push(row.previous_secret);
   const timestamp = new Date(now);
   return {
     'content-type': 'application/json',
@@ -149,7 +150,7 @@ async function recordOutcome(deps: ServiceDeps, options: DeliveryOptions, row: C
   const now = deps.clock.now();
   const outcome: AttemptOutcome = { statusCode: answer.statusCode, retryAfterMs: parseRetryAfter(answer.retryAfter, now) };
   const next = nextStep(options, row.attempts + 1, outcome, now);
-  const failingSince = row.failing_since === null ? null : Number(row.failing_since);
+  const failingSince = optionalNumber(row.failing_since);
   const endpoint = endpointAfter(failingSince, outcome, now);
   const id = Number(row.id);
   await inSqlTransaction(deps.db, async (sql) => {

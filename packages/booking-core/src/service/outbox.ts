@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Actor, Booking, BookingEvent, BookingStatus, EventType } from '../contract/index.js';
 import { formatInstant } from '../contract/time.js';
 import * as eventSql from '../db/event-sql.js';
 import type { TransactionSql } from '../db/sql.js';
 import type { ServiceDeps } from './deps.js';
+import { newEventId } from './ids.js';
 import { inSqlTransaction } from './transaction.js';
 
 /** Who changed a booking, when no admin key did. */
@@ -28,8 +28,6 @@ export interface Outbox {
   /** Called after a transaction that recorded events has committed. */
   notify(): void;
 }
-
-export const newEventId = () => `evt_${randomBytes(16).toString('base64url')}`;
 
 /**
  * Writes the event and its deliveries (one per enabled endpoint subscribed to its type) inside

@@ -2,6 +2,7 @@ import type { Booking as BookingDto, PriceTier, Room as RoomDto, Venue } from '.
 import { fromCents, toCents } from '../contract/money.js';
 import { formatInstant } from '../contract/time.js';
 import type { BookingRow } from '../db/booking-sql.js';
+import { optionalNumber } from '../db/sql.js';
 import type { PrefixedRoomRow, RoomRow } from '../db/room-sql.js';
 import { totalCents, type PartyLimits, type PriceTerms } from '../domain/pricing.js';
 import { effectiveStatus, type BookingState } from '../domain/status.js';
@@ -119,9 +120,9 @@ export function fromBookingRow(row: BookingRow): BookingView {
     startAt: Number(row.start_at),
     endAt: Number(row.end_at),
     createdAt: Number(row.created_at),
-    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    expiresAt: optionalNumber(row.expires_at),
     players: row.players,
-    totalCents: row.total_cents === null ? null : Number(row.total_cents),
+    totalCents: optionalNumber(row.total_cents),
     currency: row.currency,
     reference: row.reference,
     room: roomView(roomOfRow(row)),

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type {
   CreateWebhookRequest,
   Delivery,
@@ -9,28 +8,22 @@ import type {
   Webhook,
   WebhookWithSecret,
 } from '../contract/index.js';
-import { formatInstant } from '../contract/time.js';
+import { formatInstant, formatOptionalInstant } from '../contract/time.js';
 import { BookingError } from '../domain/errors.js';
+import { ROTATION_OVERLAP_MS, previousSecretSigns } from '../domain/webhook-policy.js';
 import * as webhookSql from '../db/webhook-sql.js';
 import type { AttemptRow, DeliveryRow, WebhookRow } from '../db/webhook-sql.js';
-import { sqlRunner, type Sql } from '../db/sql.js';
+import { optionalNumber, sqlRunner, type Sql } from '../db/sql.js';
 import { EVENT_TYPES } from '../contract/events.js';
 import { DEFAULT_ENDPOINT_RULES, type ServiceDeps } from './deps.js';
 import { serialCursor } from './cursor.js';
 import { assertEndpointAllowed } from './endpoint-guard.js';
+import { newWebhookId, newWebhookSecret } from './ids.js';
 import { inSqlTransaction } from './transaction.js';
 
-/** After a rotation the previous secret keeps signing for this long, so receivers can switch over. */
-export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
-
-/** `whsec_` and 32 random bytes in base64: the form Standard Webhooks libraries take. */
-const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
-const newWebhookId = () => `wh_${randomBytes(12).toString('base64url')}`;
-
-const at = (ms: number | string | null) => (ms === null ? null : formatInstant(Number(ms)));
 
 function toWebhookDto(row: WebhookRow, events: EventType[], now: number): Webhook {
-  const previousUntil = row.previous_secret_until === null ? null : Number(row.previous_secret_until);
+  const previousUntil = optionalNumber(row.previous_secret_until);
   return {
     id: row.id,
     url: row.url,
@@ -40,25 +33,30 @@ function toWebhookDto(row: WebhookRow, events: EventType[], now: number): Webhoo
     description: row.description,
     created_at: formatInstant(Number(row.created_at)),
     updated_at: formatInstant(Number(row.updated_at)),
-    previous_secret_expires_at: previousUntil !== null && previousUntil > now ? formatInstant(previousUntil) : null,
+    previous_secret_expires_at: previousSecretSigns(previousUntil, now) ? formatOptionalInstant(previousUntil) : null,
   };
 }
 
 /** Each endpoint's event types, in the contract's order. */
 async function subscriptionsBy(sql: Sql, webhookId?: string): Promise<Map<string, EventType[]>> {
   const rows = await sql.all<{ webhook_id: string; event_type: EventType }>(webhookId ? webhookSql.subscriptionsOf(webhookId) : webhookSql.subscriptions());
+  rows.sort((a, b) => EVENT_TYPES.indexOf(a.event_type) - EVENT_TYPES.indexOf(b.event_type));
   const by = new Map<string, EventType[]>();
-  for (const type of EVENT_TYPES) {
-    for (const row of rows) if (row.event_type === type) by.set(row.webhook_id, [...(by.get(row.webhook_id) ?? []), type]);
-  }
+  for (const row of rows) by.set(row.webhook_id, [...(by.get(row.webhook_id) ?? []), row.event_type]);
   return by;
 }
 
 const webhookNotFound = (id: string) => new BookingError('WEBHOOK_NOT_FOUND', `No webhook has the id ${JSON.stringify(id.slice(0, 64))}`);
 
-async function readWebhook(sql: Sql, id: string, now: number): Promise<Webhook> {
+/** The stored endpoint, or WEBHOOK_NOT_FOUND. */
+async function webhookRow(sql: Sql, id: string): Promise<WebhookRow> {
   const [row] = await sql.all<WebhookRow>(webhookSql.webhookById(id));
   if (!row) throw webhookNotFound(id);
+  return row;
+}
+
+async function readWebhook(sql: Sql, id: string, now: number): Promise<Webhook> {
+  const row = await webhookRow(sql, id);
   return toWebhookDto(row, (await subscriptionsBy(sql, id)).get(id) ?? [], now);
 }
 
@@ -67,7 +65,7 @@ const rulesOf = (deps: ServiceDeps) => deps.endpoints ?? DEFAULT_ENDPOINT_RULES;
 export async function createWebhook(deps: ServiceDeps, request: CreateWebhookRequest): Promise<WebhookWithSecret> {
   await assertEndpointAllowed(request.url, rulesOf(deps));
   const id = newWebhookId();
-  const secret = newSecret();
+  const secret = newWebhookSecret();
   const now = deps.clock.now();
   return inSqlTransaction(deps.db, async (sql) => {
     await sql.run(webhookSql.insertWebhook({ id, url: request.url, description: request.description, secret, now }));
@@ -93,22 +91,19 @@ export async function updateWebhook(deps: ServiceDeps, request: UpdateWebhookReq
   if (request.url !== undefined) await assertEndpointAllowed(request.url, rulesOf(deps));
   const now = deps.clock.now();
   return inSqlTransaction(deps.db, async (sql) => {
-    const [row] = await sql.all<WebhookRow>(webhookSql.webhookById(request.webhook_id));
-    if (!row) throw webhookNotFound(request.webhook_id);
-    const enabled = request.enabled ?? row.disabled_at === null;
-    const stays = enabled === (row.disabled_at === null);
+    const row = await webhookRow(sql, request.webhook_id);
+    const wasEnabled = row.disabled_at === null;
+    const enabled = request.enabled ?? wasEnabled;
+    const failingSince = optionalNumber(row.failing_since);
+    // Re-enabling forgets why it was off and the failing streak; disabling by hand says so.
+    const state =
+      enabled === wasEnabled
+        ? { disabledAt: optionalNumber(row.disabled_at), disabledReason: row.disabled_reason, failingSince }
+        : enabled
+          ? { disabledAt: null, disabledReason: null, failingSince: null }
+          : { disabledAt: now, disabledReason: 'admin' as const, failingSince };
     await sql.run(
-      webhookSql.updateWebhook(
-        row.id,
-        {
-          url: request.url ?? row.url,
-          description: request.description ?? row.description,
-          disabledAt: stays ? (row.disabled_at === null ? null : Number(row.disabled_at)) : enabled ? null : now,
-          disabledReason: stays ? row.disabled_reason : enabled ? null : 'admin',
-          failingSince: enabled && !stays ? null : row.failing_since === null ? null : Number(row.failing_since),
-        },
-        now,
-      ),
+      webhookSql.updateWebhook(row.id, { url: request.url ?? row.url, description: request.description ?? row.description, ...state }, now),
     );
     if (request.events) {
       await sql.run(webhookSql.unsubscribeAll(row.id));
@@ -129,7 +124,7 @@ export async function deleteWebhook({ db, clock }: ServiceDeps, id: string): Pro
 
 /** A new secret, shown once; the previous one keeps signing next to it for ROTATION_OVERLAP_MS. */
 export async function rotateWebhookSecret({ db, clock }: ServiceDeps, id: string): Promise<WebhookWithSecret> {
-  const secret = newSecret();
+  const secret = newWebhookSecret();
   const now = clock.now();
   return inSqlTransaction(db, async (sql) => {
     if ((await sql.run(webhookSql.rotateSecret(id, secret, now + ROTATION_OVERLAP_MS, now))) !== 1) throw webhookNotFound(id);
@@ -145,7 +140,7 @@ function toDeliveryDto(row: DeliveryRow, attempts: AttemptRow[]): Delivery {
     event_type: row.event_type,
     booking_id: row.booking_id,
     status: row.status,
-    next_attempt_at: row.status === 'pending' ? at(row.next_attempt_at) : null,
+    next_attempt_at: row.status === 'pending' ? formatOptionalInstant(row.next_attempt_at) : null,
     created_at: formatInstant(Number(row.created_at)),
     attempts: attempts.map((a) => ({
       attempted_at: formatInstant(Number(a.attempted_at)),
@@ -170,9 +165,9 @@ async function attemptsOf(sql: Sql, webhookId: string, rows: DeliveryRow[]): Pro
 }
 
 /** An endpoint's deliveries, newest first, each with its attempts. */
-export async function listDeliveries({ db, clock }: ServiceDeps, query: ListDeliveriesQuery): Promise<DeliveryPage> {
+export async function listDeliveries({ db }: ServiceDeps, query: ListDeliveriesQuery): Promise<DeliveryPage> {
   const sql = sqlRunner(db);
-  await readWebhook(sql, query.webhook_id, clock.now());
+  await webhookRow(sql, query.webhook_id);
   const before = query.cursor ? serialCursor.decode(query.cursor)[0] : undefined;
   const rows = await sql.all<DeliveryRow>(
     webhookSql.listDeliveries({ webhookId: query.webhook_id, status: query.status, beforeId: before, limit: query.limit + 1 }),
@@ -196,8 +191,7 @@ const deliveryNotFound = (webhookId: string, id: number) =>
 export async function retryDelivery(deps: ServiceDeps, webhookId: string, id: number): Promise<Delivery> {
   const now = deps.clock.now();
   const delivery = await inSqlTransaction(deps.db, async (sql) => {
-    const webhook = await readWebhook(sql, webhookId, now);
-    if (!webhook.enabled) throw new BookingError('INVALID_STATE', 'The webhook is disabled: enable it, then retry');
+    if ((await webhookRow(sql, webhookId)).disabled_at !== null) throw new BookingError('INVALID_STATE', 'The webhook is disabled: enable it, then retry');
     const retried = (await sql.run(webhookSql.retryDelivery(webhookId, id, now))) === 1;
     const [row] = await sql.all<DeliveryRow>(webhookSql.deliveryById(webhookId, id));
     if (!row) throw deliveryNotFound(webhookId, id);
