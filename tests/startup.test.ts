@@ -33,18 +33,20 @@ describe('configuration', () => {
 });
 
 describe('migrations and room seeding', () => {
-  it('db:migrate applies the schema and loads the rooms once, however often it runs', async () => {
+  it('db:migrate applies the schema and loads the shipped rooms once, however often it runs', async () => {
     const first = await runScript('migrate.js', { DATABASE_URL: db.url });
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Migrations applied: Migration\d+_initial/);
-    expect(first.stdout).toContain('Rooms added: 10');
+    expect(first.stdout).toContain('Rooms added: 11');
     const second = await runScript('migrate.js', { DATABASE_URL: db.url });
     expect(second.stdout).toContain('Migrations applied: none pending');
     expect(second.stdout).toContain('Rooms added: 0');
 
     const server = await startServer({ DATABASE_URL: db.url });
     try {
-      expect((await call(server.url, 'GET', '/api/v1/rooms')).body.rooms).toHaveLength(10);
+      const rooms = (await call(server.url, 'GET', '/api/v1/rooms')).body.rooms as { id: number; scheduled: boolean }[];
+      // The original ten free-range rooms, and the demo room the booking page sells sessions of.
+      expect(rooms.map((room) => [room.id, room.scheduled])).toEqual([...Array.from({ length: 10 }, (_, i) => [i + 1, false]), [11, true]]);
     } finally {
       await server.stop();
     }
@@ -73,17 +75,17 @@ describe('migrations and room seeding', () => {
 
     const edited = [
       ...original.filter((room) => room.id !== 10).map((room) => (room.id === 1 ? { ...room, price: 11.25 } : room)),
-      { id: 11, name: 'Room 11', description: 'New this season', price: 30 },
+      { id: 12, name: 'Room 12', description: 'New this season', price: 30 },
     ];
     await writeFile(roomsFile, JSON.stringify(edited));
     await writeFile(venueFile, JSON.stringify({ name: 'Renamed in the file', timezone: 'America/New_York', currency: 'USD' }));
     server = await startServer(files);
     try {
       const rooms = (await call(server.url, 'GET', '/api/v1/rooms')).body.rooms as { id: number; name: string; price: number }[];
-      expect(rooms.map((room) => room.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      expect(rooms.map((room) => room.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
       expect(rooms[0]!.price).toBe(10);
       expect(rooms[1]!.name).toBe('The Vault');
-      expect(rooms[10]!.name).toBe('Room 11');
+      expect(rooms[11]!.name).toBe('Room 12');
       expect((await call(server.url, 'GET', `/api/v1/bookings/${hold.body.booking.id}`)).body.booking.room_id).toBe(10);
       expect((await call(server.url, 'GET', '/api/v1/venue')).body.venue).toMatchObject({
         name: 'Locked In',

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { bookingSql, databaseTarget, openDatabase } from '@escape-room/booking-core/db';
 import type { TestDriver } from '@escape-room/test-utils';
-import { spawnServer } from '@escape-room/test-utils';
+import { freeRangeRoomsFile, spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
 import { runLoad, type LoadResult } from './load.js';
 import { UNBUDGETED, textTable, writeReport, type Check, type Row } from './report.js';
@@ -215,7 +215,7 @@ async function run(options: Options): Promise<void> {
       log(`seeding ${driver}: ${scale.rooms} rooms, ${scale.bookings} bookings${scale.layout === 'sessions' ? ', scheduled' : ''}`);
       const seeded = await seedDatabase(driver, scale.rooms, scale.bookings, scale.layout);
       try {
-        const serverEnv = { DATABASE_URL: seeded.url, NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ADMIN_API_KEY: ADMIN_KEY };
+        const serverEnv = { DATABASE_URL: seeded.url, ROOMS_FILE: freeRangeRoomsFile(), NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ADMIN_API_KEY: ADMIN_KEY };
         const server = await spawnServer(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : []);
         const kind = ceilingKind(scale);
         const ceilingKey = `${kind}:${scale.rooms}:${connections}`;
