@@ -26,11 +26,11 @@ export const calendarOperation = () => ({
   tags: calendarFile.meta.openapi?.tags,
   parameters: [
     {
-      in: 'path',
+      in: 'path' as const,
       name: 'booking_id',
       required: true,
       description: 'The `id` of a booking, as `POST /bookings` answered it',
-      schema: { type: 'string', minLength: 1, maxLength: 64 },
+      schema: { type: 'string' as const, minLength: 1, maxLength: 64 },
     },
   ],
   responses: {
@@ -40,10 +40,10 @@ export const calendarOperation = () => ({
         'Content-Disposition': {
           description: 'attachment; filename="booking-<reference>.ics"',
           required: true,
-          schema: { type: 'string' },
+          schema: { type: 'string' as const },
         },
       },
-      content: { 'text/calendar; charset=utf-8': { schema: { type: 'string' } } },
+      content: { 'text/calendar; charset=utf-8': { schema: { type: 'string' as const } } },
     },
   },
 });

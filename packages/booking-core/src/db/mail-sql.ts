@@ -20,7 +20,7 @@ export const insertEmail = (e: NewEmail): Statement => ({
   params: [e.eventSeq, e.bookingId, e.venueName, e.timezone, e.now, e.now, e.now],
 });
 
-const queue = queueStatements({ table: 'email', inTurnBy: ['booking_id'], also: '' });
+export const queue = queueStatements({ table: 'email', inTurnBy: ['booking_id'], also: '' });
 export const claim = queue.claim;
 export const finish = (id: number, token: string, next: { status: EmailStatus; at: number | null }, now: number): Statement => queue.finish(id, token, next, now);
 export const handBack = queue.handBack;

@@ -71,7 +71,7 @@ export const disableWebhook = (id: string, reason: DisabledReason, now: number):
  * order, and only to enabled endpoints. Correlated (rather than `webhook_id in (…)`), so both
  * planners walk delivery_due_idx in the claim's order and stop at its limit, however long the backlog.
  */
-const queue = queueStatements({
+export const queue = queueStatements({
   table: 'delivery',
   inTurnBy: ['webhook_id', 'booking_id'],
   also: 'exists (select 1 from webhook w where w.id = d.webhook_id and w.disabled_at is null)',
