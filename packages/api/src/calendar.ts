@@ -43,7 +43,7 @@ export const calendarOperation = () => ({
           schema: { type: 'string' as const },
         },
       },
-      content: { 'text/calendar; charset=utf-8': { schema: { type: 'string' as const } } },
+      content: { 'text/calendar': { schema: { type: 'string' as const } } },
     },
   },
 });
