@@ -39,9 +39,11 @@ describe('guest emails and the calendar file', () => {
     expect(venue.status, JSON.stringify(venue.body)).toBe(200);
   });
   afterAll(async () => {
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is still undefined if beforeAll failed before it */
     await server?.stop();
     await inbox?.close();
     await db?.dispose();
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
   });
 
   const confirmed = async (room: number, hoursAhead: number, name = 'Ada Lovelace') => {

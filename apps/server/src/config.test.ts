@@ -32,7 +32,8 @@ describe('configuration', () => {
 
   it('sends no guest email unless SMTP_URL is set, from bookings@localhost under the venue name unless MAIL_FROM says otherwise', () => {
     const defaults = loadConfig({});
-    expect([defaults.SMTP_URL, defaults.PUBLIC_URL, defaults.MAIL_FROM]).toEqual([undefined, undefined, { name: undefined, address: 'bookings@localhost' }]);
+    expect([defaults.SMTP_URL, defaults.PUBLIC_URL, defaults.MAIL_FROM]).toEqual([undefined, 'http://localhost:3000', { name: undefined, address: 'bookings@localhost' }]);
+    expect(loadConfig({ PORT: '8080' }).PUBLIC_URL).toBe('http://localhost:8080');
     expect(loadConfig({ SMTP_URL: '' }).SMTP_URL).toBeUndefined();
     expect(loadConfig({ SMTP_URL: 'smtps://user:secret@mail.example.com:465' }).SMTP_URL).toBe('smtps://user:secret@mail.example.com:465');
     expect(loadConfig({ MAIL_FROM: 'Locked In Paris <bookings@locked-in.example>' }).MAIL_FROM).toEqual({ name: 'Locked In Paris', address: 'bookings@locked-in.example' });

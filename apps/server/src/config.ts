@@ -68,7 +68,9 @@ function mailbox(text: string, ctx: z.RefinementCtx): MailFrom {
     ctx.addIssue({ code: 'custom', message: 'expected an address such as bookings@example.com or "Locked In Paris <bookings@example.com>"' });
     return z.NEVER;
   }
-  return { name: groups?.name?.trim().replace(/^"(.*)"$/, '$1') || undefined, address };
+  // An empty display name (`<bookings@example.com>`) is none: the venue's name stands in.
+  const name = groups?.name?.trim().replace(/^"(.*)"$/, '$1');
+  return { name: name === '' ? undefined : name, address };
 }
 
 function envSchema(baseDir: string) {
@@ -119,7 +121,9 @@ function envSchema(baseDir: string) {
     })
     .transform((env) => {
       const target = env.DATABASE_URL;
-      return target.driver === 'sqlite' ? { ...env, DATABASE_URL: { ...target, synchronous: env.SQLITE_SYNCHRONOUS } } : env;
+      // Unset, the public URL is this server as a browser on the same machine reaches it.
+      const withUrl = { ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` };
+      return target.driver === 'sqlite' ? { ...withUrl, DATABASE_URL: { ...target, synchronous: env.SQLITE_SYNCHRONOUS } } : withUrl;
     });
 }
 

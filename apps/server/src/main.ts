@@ -2,7 +2,8 @@ import { holdPolicyFromMinutes, systemClock } from '@escape-room/booking-core/do
 import { createBookingService, startDispatcher, startMailDispatcher, type Dispatcher, type Outbox, type ServiceDeps } from '@escape-room/booking-core/service';
 import { buildServer } from './app.js';
 import { pingDatabase, prepareDatabase } from './bootstrap.js';
-import { exitWithError, loadConfig } from './config.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { exitWithError, loadConfig, type Config } from './config.js';
 import { startSweeper } from './sweep-timer.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -13,6 +14,22 @@ const DELIVERY_POLL_MS = 1_000;
 /** SMTP servers take few connections from one client: a handful of emails at once. */
 const MAIL_CONCURRENCY = 4;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Sends the guest emails this and other instances commit, through the SMTP server of SMTP_URL. */
+function startMailer(deps: ServiceDeps, config: Config, log: FastifyBaseLogger): Dispatcher | undefined {
+  if (!config.SMTP_URL) return undefined;
+  log.info({ public_url: config.PUBLIC_URL, from: config.MAIL_FROM.address }, 'guest emails on');
+  return startMailDispatcher(deps, {
+    smtpUrl: config.SMTP_URL,
+    from: config.MAIL_FROM,
+    publicUrl: config.PUBLIC_URL,
+    retryDelaysMs: config.MAIL_RETRY_SCHEDULE,
+    timeoutMs: config.MAIL_TIMEOUT_SECONDS * 1000,
+    concurrency: MAIL_CONCURRENCY,
+    pollMs: DELIVERY_POLL_MS,
+    log,
+  });
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -42,7 +59,9 @@ async function main(): Promise<void> {
     log: app.log,
   });
   outbox.notify = () => dispatcher.wake();
-  let mailer: Dispatcher | undefined;
+  const mailer = config.SMTP_URL ? startMailer(deps, config, app.log) : undefined;
+  if (mailer) mailOutbox.notify = () => mailer.wake();
+  else app.log.info('guest emails are off: SMTP_URL is not set');
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -54,8 +73,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     timer.unref();
-    // Stop taking requests and claiming deliveries; let requests and deliveries in flight finish
-    // (or hand the deliveries back), then stop the sweeper, then the pool.
+    // Stop taking requests and claiming deliveries and emails; let those in flight finish (or
+    // hand them back), then stop the sweeper, then the pool.
     await Promise.all([app.close(), dispatcher.stop(DELIVERY_GRACE_MS), mailer?.stop(DELIVERY_GRACE_MS)]);
     await sweeper.stop();
     await db.close();
@@ -65,25 +84,6 @@ async function main(): Promise<void> {
   process.once('SIGINT', (signal) => void stop(signal));
 
   await app.listen({ port: config.PORT, host: config.HOST });
-  // Unset, it is where this server listens (its real port when PORT=0), as a local browser reaches it.
-  const address = app.server.address();
-  deps.publicUrl ??= `http://localhost:${typeof address === 'object' && address ? address.port : config.PORT}`;
-  if (!config.SMTP_URL) {
-    app.log.info('guest emails are off: SMTP_URL is not set');
-    return;
-  }
-  mailer = startMailDispatcher(deps, {
-    smtpUrl: config.SMTP_URL,
-    from: config.MAIL_FROM,
-    publicUrl: deps.publicUrl,
-    retryDelaysMs: config.MAIL_RETRY_SCHEDULE,
-    timeoutMs: config.MAIL_TIMEOUT_SECONDS * 1000,
-    concurrency: MAIL_CONCURRENCY,
-    pollMs: DELIVERY_POLL_MS,
-    log: app.log,
-  });
-  mailOutbox.notify = () => mailer?.wake();
-  app.log.info({ public_url: deps.publicUrl }, 'guest emails on');
 }
 
 main().catch(exitWithError);

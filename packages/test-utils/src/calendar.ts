@@ -25,7 +25,7 @@ export interface ReadEvent {
 }
 
 export function readCalendar(file: string): ReadEvent {
-  const calendar = new ICAL.Component(ICAL.parse(file));
+  const calendar = ICAL.Component.fromString(file);
   const timezones = calendar.getAllSubcomponents('vtimezone').map((zone) => String(zone.getFirstPropertyValue('tzid')));
   // Times of a TZID resolve through the file's own VTIMEZONE, as a calendar without IANA data would.
   for (const zone of calendar.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(new ICAL.Timezone(zone));

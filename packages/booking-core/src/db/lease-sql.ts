@@ -20,13 +20,13 @@ export interface QueueStatements {
    * On PostgreSQL, concurrent claimers skip each other's locked rows; a SQLite write
    * transaction holds the whole file.
    */
-  claim(token: string, leaseUntil: number, now: number, limit: number, lock: string): Statement;
+  claim: (token: string, leaseUntil: number, now: number, limit: number, lock: string) => Statement;
   /** Ends this claim's lease with the attempt's outcome; a claim whose lease another instance took over changes nothing. */
-  finish(id: number, token: string, next: { status: string; at: number | null }, now: number): Statement;
+  finish: (id: number, token: string, next: { status: string; at: number | null }, now: number) => Statement;
   /** Gives a claim's unfinished rows back at once (a shutdown), without counting an attempt. */
-  handBack(token: string): Statement;
+  handBack: (token: string) => Statement;
   /** When the next unleased pending row falls due; none when nothing is pending. Leases that run out are found by the poll. */
-  nextDue(): Statement;
+  nextDue: () => Statement;
 }
 
 export function queueStatements({ table, inTurnBy, also }: LeasedQueue): QueueStatements {

@@ -86,11 +86,14 @@ async function send(options: MailOptions, smtp: Transport, row: ClaimedEmailRow,
     })
     .then(
       (): Outcome => ({ sent: true }),
-      (error: SmtpError): Outcome => ({
-        sent: false,
-        error: String(error.message ?? error).slice(0, ERROR_CHARS),
-        permanent: isPermanentRefusal(error.responseCode, error.command),
-      }),
+      (error: unknown): Outcome => {
+        const refusal = (error ?? {}) as SmtpError;
+        return {
+          sent: false,
+          error: (refusal.message ?? 'the SMTP server refused the email').slice(0, ERROR_CHARS),
+          permanent: isPermanentRefusal(refusal.responseCode, refusal.command),
+        };
+      },
     );
   // A send nodemailer cannot abort is left to finish on its own: if the server accepts it after
   // all, the next attempt's copy carries the same Message-ID.
