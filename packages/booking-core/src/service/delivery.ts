@@ -15,10 +15,10 @@ import type { ClaimedRow } from '../db/webhook-sql.js';
 import { optionalNumber } from '../db/sql.js';
 import { DEFAULT_ENDPOINT_RULES, type EndpointRules, type ServiceDeps } from './deps.js';
 import { addressRefusal, guardedLookup } from './endpoint-guard.js';
-import { startWorker, workDue, type Dispatcher, type LeasedWork } from './lease-worker.js';
+import { leaseMs, startWorker, workDue, type Dispatcher, type LeasedWork } from './lease-worker.js';
 import { inSqlTransaction } from './transaction.js';
 
-export type { Dispatcher } from './lease-worker.js';
+export { leaseMs, type Dispatcher } from './lease-worker.js';
 
 // Delivering the outbox: claim due deliveries under a lease, POST each signed event to its
 // endpoint, record the attempt and what comes next. At least once: a crash after the POST and
@@ -44,11 +44,6 @@ export interface DispatchOptions extends DeliveryOptions {
   pollMs: number;
 }
 
-/**
- * How long a claim keeps its deliveries from other instances: two attempts' worth and a second,
- * so a live instance never loses a delivery it is still sending, and a crashed one's come back soon.
- */
-export const leaseMs = (policy: Pick<DeliveryPolicy, 'timeoutMs'>) => 2 * policy.timeoutMs + 1000;
 
 interface Answer {
   statusCode: number | null;

@@ -9,6 +9,12 @@ import { inSqlTransaction } from './transaction.js';
 // At least once: a crash after an attempt and before its record attempts it again once the
 // lease runs out.
 
+/**
+ * How long a claim keeps its rows from other instances: two attempts' worth and a second, so a
+ * live instance never loses a row it is still attempting, and a crashed one's come back soon.
+ */
+export const leaseMs = (policy: { timeoutMs: number }) => 2 * policy.timeoutMs + 1000;
+
 /** A leased queue as a worker sees it. */
 export interface LeasedWork<Row> {
   statements: QueueStatements;

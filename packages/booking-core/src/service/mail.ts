@@ -5,8 +5,7 @@ import { retryStep, type DeliveryPolicy } from '../domain/webhook-policy.js';
 import * as mailSql from '../db/mail-sql.js';
 import type { ClaimedEmailRow } from '../db/mail-sql.js';
 import type { ServiceDeps } from './deps.js';
-import { leaseMs } from './delivery.js';
-import { startWorker, workDue, type Dispatcher, type LeasedWork } from './lease-worker.js';
+import { leaseMs, startWorker, workDue, type Dispatcher, type LeasedWork } from './lease-worker.js';
 import { renderGuestEmail } from './mail-content.js';
 import { inSqlTransaction } from './transaction.js';
 
