@@ -97,8 +97,14 @@ export async function startInbox(script: MailScript = acceptAll, port = 0): Prom
 
   let server = create();
   const listen = (on: number) =>
-    new Promise<number>((resolve) => {
-      server.listen(on, '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port));
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(on, '127.0.0.1', () => {
+        server.off('error', reject);
+        // Clients the tests kill mid-conversation reset their connections: that is the point, not a failure.
+        server.on('error', () => undefined);
+        resolve((server.server.address() as AddressInfo).port);
+      });
     });
   const bound = await listen(port);
 
