@@ -58,13 +58,25 @@ function transport(options: MailOptions) {
 }
 type Transport = ReturnType<typeof transport>;
 
-/** Resolves when `signal` fires (never if there is none). */
-const whenAborted = (signal: AbortSignal | undefined) =>
-  new Promise<'aborted'>((resolve) => {
-    if (!signal) return;
-    if (signal.aborted) resolve('aborted');
-    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+/**
+ * The send's outcome, or 'stopped' once `signal` fires first. A send nodemailer cannot abort is
+ * left to finish on its own: if the server accepts it after all, the next attempt's copy carries
+ * the same Message-ID.
+ */
+async function until<T>(sending: Promise<T>, signal: AbortSignal): Promise<T | 'stopped'> {
+  let onAbort: () => void = () => undefined;
+  const stopped = new Promise<'stopped'>((resolve) => {
+    onAbort = () => resolve('stopped');
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
+  try {
+    return await Promise.race([sending, stopped]);
+  } finally {
+    // One send's listener must not outlive it on the dispatcher's long-lived shutdown signal.
+    signal.removeEventListener('abort', onAbort);
+  }
+}
 
 async function send(options: MailOptions, smtp: Transport, row: ClaimedEmailRow, cancel?: AbortSignal): Promise<Outcome | 'aborted'> {
   const event = JSON.parse(row.payload) as BookingEvent;
@@ -94,11 +106,10 @@ async function send(options: MailOptions, smtp: Transport, row: ClaimedEmailRow,
         };
       },
     );
-  // A send nodemailer cannot abort is left to finish on its own: if the server accepts it after
-  // all, the next attempt's copy carries the same Message-ID.
+  // Connecting and the answers each take up to timeoutMs: the whole attempt is held to two, inside its lease.
   const timeout = AbortSignal.timeout(options.timeoutMs * 2);
-  const stopped = await Promise.race([sending, whenAborted(cancel), whenAborted(timeout)]);
-  if (stopped !== 'aborted') return stopped;
+  const outcome = await until(sending, cancel ? AbortSignal.any([cancel, timeout]) : timeout);
+  if (outcome !== 'stopped') return outcome;
   return cancel?.aborted ? 'aborted' : { sent: false, error: 'the SMTP server did not answer in time', permanent: false };
 }
 
