@@ -4,6 +4,7 @@ import { readCalendar } from '@escape-room/test-utils/calendar';
 import { acceptAll, startInbox, type ArrivedMail, type Inbox, type MailReply } from '@escape-room/test-utils/smtp';
 import { call, fixedHours } from './support/http.js';
 import { TEST_ADMIN_KEY, startServer, type RunningServer } from './support/server.js';
+import { sql } from './support/sql.js';
 import { useServer } from './support/use-server.js';
 import { until } from './support/wait.js';
 
@@ -132,6 +133,27 @@ describe('guest emails and the calendar file', () => {
     expect(resent.messageId).toBe(held.messageId);
     expect(resent.messageId).toBe(`<${await eventId(booking.id, 'booking.confirmed')}@locked-in.example>`);
     expect(inbox.accepted().filter(about(booking.reference))).toHaveLength(1);
+  });
+
+  it('hands an email the SMTP server still holds back on SIGTERM, uncounted, and the next start sends it', async () => {
+    // An attempt that may take longer than the shutdown's grace (4 s) for the SMTP server to answer.
+    expect(await server.stop('SIGTERM')).toBe(0);
+    server = await startServer({ ...env, MAIL_TIMEOUT_SECONDS: '30' });
+    let release!: (reply: MailReply) => void;
+    inbox.answer(() => new Promise<MailReply>((resolve) => (release = resolve)));
+    const booking = await confirmed(4, 24);
+    await inbox.next('the held confirmation', about(booking.reference));
+    expect(await server.stop('SIGTERM')).toBe(0);
+    release({ accept: false, code: 421, message: 'closing' });
+    inbox.answer(acceptAll);
+    const rows = await sql<{ status: string; attempts: number; leased_by: string | null }>(
+      db.url,
+      `select status, attempts, leased_by from email where booking_id = '${booking.id}'`,
+    );
+    expect(rows).toEqual([{ status: 'pending', attempts: 0, leased_by: null }]);
+
+    server = await startServer(env);
+    await inbox.next('the confirmation, sent after the restart', (m) => about(booking.reference)(m) && m.answeredWith === 250);
   });
 });
 
