@@ -3,9 +3,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    // booking-core's own tests take the temporary-database helper from test-utils' source: a
-    // package dependency would be a cycle (see packages/booking-core/tsconfig.json).
-    alias: { '@escape-room/test-utils/databases': fileURLToPath(new URL('packages/test-utils/src/databases.ts', import.meta.url)) },
+    // booking-core's own tests take the temporary-database, SMTP and calendar helpers from
+    // test-utils' source: a package dependency would be a cycle (see packages/booking-core/tsconfig.json).
+    alias: Object.fromEntries(
+      ['databases', 'smtp', 'calendar'].map((name) => [
+        `@escape-room/test-utils/${name}`,
+        fileURLToPath(new URL(`packages/test-utils/src/${name}.ts`, import.meta.url)),
+      ]),
+    ),
   },
   test: {
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],

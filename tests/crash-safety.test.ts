@@ -5,6 +5,7 @@ import { call, fixedHours } from './support/http.js';
 import { everyBooking, expectNoDoubleBooking } from './support/invariants.js';
 import { UndocumentedResponseError } from './support/openapi.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
+import { startInbox } from '@escape-room/test-utils/smtp';
 import { TEST_ADMIN_KEY, startServer } from './support/server.js';
 
 const { holdBody } = fixedHours();
@@ -51,7 +52,17 @@ describe.each(testDrivers())('crash safety on %s', (driver) => {
     let acknowledged = 0;
     // Every change is owed to this endpoint: each SIGKILL lands between commits and deliveries.
     const receiver: Receiver = await startReceiver();
-    const env = { DATABASE_URL: db.url, WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_TIMEOUT_SECONDS: '1' };
+    // And every confirmation owes the guest an email: each SIGKILL lands between commits and sends.
+    const inbox = await startInbox();
+    const env = {
+      DATABASE_URL: db.url,
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      WEBHOOK_TIMEOUT_SECONDS: '1',
+      SMTP_URL: inbox.url,
+      MAIL_FROM: 'bookings@crash.example',
+      MAIL_TIMEOUT_SECONDS: '1',
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const server = await startServer(env);
       if (round === 0) {
@@ -128,14 +139,23 @@ describe.each(testDrivers())('crash safety on %s', (driver) => {
       for (const id of tracked.keys()) expect(held.has(id), `acknowledged booking ${id} has no booking.held event`).toBe(true);
       for (const event of events) await receiver.next(`event ${event.id} (${event.type})`, (request) => request.webhookId === event.id);
       const received = new Set(receiver.requests.map((r) => r.webhookId));
+      // Every committed confirmation's email reaches the SMTP server, under its event's Message-ID.
+      const confirmations = events.filter((e) => e.type === 'booking.confirmed');
+      for (const event of confirmations) {
+        const id = `<${event.id}@crash.example>`;
+        await inbox.next(`the email of ${event.id}`, (mail) => mail.messageId === id && mail.answeredWith === 250);
+      }
+      const emailed = new Set(inbox.accepted().map((mail) => mail.messageId));
       process.stdout.write(
         `crash safety on ${driver}: ${ROUNDS} rounds, ${acknowledged} acknowledged operations, ${tracked.size} bookings checked, ` +
-          `${events.length} events all delivered (${receiver.requests.length - received.size} sent twice)\n`,
+          `${events.length} events all delivered (${receiver.requests.length - received.size} sent twice), ` +
+          `${confirmations.length} confirmation emails all sent (${inbox.accepted().length - emailed.size} sent twice)\n`,
       );
       expect(acknowledged).toBeGreaterThanOrEqual(ROUNDS * ACKS_BEFORE_KILL);
     } finally {
       await survivor.stop();
       await receiver.close();
+      await inbox.close();
     }
   });
 });

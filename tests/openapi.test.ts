@@ -62,7 +62,7 @@ describe('the served OpenAPI document', () => {
 
   it('lists under each status of each operation only the codes that travel under that status', async () => {
     const operations = operationsOf(await served());
-    expect(operations.length).toBe(34);
+    expect(operations.length).toBe(35);
     for (const { method, path, operation } of operations) {
       const label = `${method} ${path}`;
       const statuses = Object.keys(operation.responses).map(Number);
@@ -84,6 +84,12 @@ describe('the served OpenAPI document', () => {
     const document = await served();
     expect(codesOf(document.paths['/bookings/{booking_id}']!.get!.responses['404'])).toEqual(['BOOKING_NOT_FOUND']);
     expect(codesOf(document.paths['/rooms/{room_id}']!.get!.responses['404'])).toEqual(['ROOM_NOT_FOUND']);
+    // The calendar file is served outside the procedures and described beside them.
+    const calendar = document.paths['/bookings/{booking_id}/calendar.ics']!.get!;
+    expect(codesOf(calendar.responses['404'])).toEqual(['BOOKING_NOT_FOUND']);
+    expect(Object.keys(calendar.responses['200'].content)).toEqual(['text/calendar']);
+    expect(calendar.responses['200'].headers['Content-Disposition']).toMatchObject({ required: true });
+    expect(calendar.parameters).toEqual([expect.objectContaining({ in: 'path', name: 'booking_id', required: true })]);
     expect(codesOf(document.paths['/bookings']!.post!.responses['409'])).toEqual([
       'ROOM_ARCHIVED',
       'SLOT_UNAVAILABLE',
@@ -118,6 +124,11 @@ describe('the served OpenAPI document', () => {
     expect(check.problem('GET', booking, answer(404, { code: 'ROOM_NOT_FOUND', message: 'x' }))).toMatch(/does not match/);
     expect(check.problem('GET', booking, answer(409, { code: 'INVALID_STATE', message: 'x' }))).toMatch(/does not document/);
     expect(check.problem('GET', booking, answer(200, { booking: {} }))).toMatch(/does not match/);
+    const ics = `${booking}/calendar.ics`;
+    const attachment = { 'content-disposition': 'attachment; filename="booking-K7M2QX9P.ics"' };
+    expect(check.problem('GET', ics, answer(200, 'BEGIN:VCALENDAR', { 'content-type': 'text/calendar; charset=utf-8', ...attachment }))).toBeUndefined();
+    expect(check.problem('GET', ics, answer(200, '<html>', { 'content-type': 'text/html', ...attachment }))).toMatch(/does not document/);
+    expect(check.problem('GET', ics, answer(200, 'BEGIN:VCALENDAR', { 'content-type': 'text/calendar' }))).toMatch(/Content-Disposition/);
     expect(check.problem('GET', '/api/v1/rooms', answer(200, { rooms: [], extra: 1 }))).toMatch(/does not match/);
     expect(check.problem('GET', '/api/v1/rooms', answer(429, { code: 'RATE_LIMITED', message: 'x' }))).toMatch(/Retry-After/);
     expect(check.problem('GET', '/api/v1/rooms', answer(429, { code: 'RATE_LIMITED', message: 'x' }, { 'retry-after': '3' }))).toBeUndefined();
@@ -250,6 +261,7 @@ describe('the documented request examples', () => {
       'GET /admin/webhooks/{webhook_id}',
       'GET /admin/webhooks/{webhook_id}/deliveries',
       'GET /bookings/{booking_id}',
+      'GET /bookings/{booking_id}/calendar.ics',
       'GET /bookings/{booking_id}/events',
       'PATCH /admin/webhooks/{webhook_id}',
       'POST /admin/webhooks/{webhook_id}/deliveries/{delivery_id}/retry',

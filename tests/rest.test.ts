@@ -215,6 +215,7 @@ describe.each(testDrivers())('%s', (driver) => {
         '/availability',
         '/bookings',
         '/bookings/{booking_id}',
+        '/bookings/{booking_id}/calendar.ics',
         '/bookings/{booking_id}/cancel',
         '/bookings/{booking_id}/confirm',
         '/bookings/{booking_id}/events',

@@ -5,7 +5,8 @@ import { ERROR_STATUS, type ErrorCode } from '@escape-room/booking-core/contract
 /**
  * Holds every REST answer the end-to-end tests receive to the OpenAPI document the same server
  * serves: the status must be listed for the operation, the JSON body must match that status's
- * schema, and the headers the document calls required must be there. `call` (http.ts) runs it
+ * schema (another body must be of a media type listed for it), and the headers the document
+ * calls required must be there. `call` (http.ts) runs it
  * on each request under the REST prefix, so every suite checks the document as it goes.
  *
  * Exempt, because no document can describe them: the document itself, and the answers to a
@@ -105,6 +106,11 @@ export class DocumentCheck {
     }
     for (const [name, header] of Object.entries((documented.headers ?? {}) as Record<string, Json>)) {
       if (header.required && !response.headers.has(name)) return `${label} without the ${name} header ${where} requires`;
+    }
+    // A body that is not JSON (a calendar file) must be of a media type the status documents.
+    const media = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (media && media !== 'application/json') {
+      return documented.content?.[media] ? undefined : `${label} as ${media}, which ${where} does not document for it`;
     }
     if (!documented.content?.['application/json']) return `${label}, but ${where} documents no JSON body for it`;
     const ref = pointer('paths', template, method.toLowerCase(), 'responses', String(response.status), 'content', 'application/json', 'schema');

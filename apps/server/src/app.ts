@@ -3,6 +3,7 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { BookingApi } from '@escape-room/booking-core/api';
 import type { Config } from './config.js';
+import { calendarRoute } from './http/calendar.js';
 import { docs } from './http/docs.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/error-handling.js';
 import { REST_METHODS, REST_PREFIX, errorBody, statusFor } from '@escape-room/api';
@@ -106,6 +107,7 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
   await app.register(health, { pingDatabase });
   await app.register(docs);
   await app.register(trpcApi, { makeContext });
+  await app.register(calendarRoute, { makeContext });
   await app.register(restApi, { prefix: REST_PREFIX, makeContext });
   return app;
 }

@@ -29,4 +29,36 @@ describe('configuration', () => {
   it.each(['5,300,', '5,,300', 'soon', '-5', '5 300', '700000'])('refuses WEBHOOK_RETRY_SCHEDULE=%j, naming it', (schedule) => {
     expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: schedule })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
   });
+
+  it('sends no guest email unless SMTP_URL is set, from bookings@localhost under the venue name unless MAIL_FROM says otherwise', () => {
+    const defaults = loadConfig({});
+    expect([defaults.SMTP_URL, defaults.PUBLIC_URL, defaults.MAIL_FROM]).toEqual([undefined, 'http://localhost:3000', { name: undefined, address: 'bookings@localhost' }]);
+    expect(loadConfig({ PORT: '8080' }).PUBLIC_URL).toBe('http://localhost:8080');
+    expect(loadConfig({ SMTP_URL: '' }).SMTP_URL).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: 'smtps://user:secret@mail.example.com:465' }).SMTP_URL).toBe('smtps://user:secret@mail.example.com:465');
+    expect(loadConfig({ MAIL_FROM: 'Locked In Paris <bookings@locked-in.example>' }).MAIL_FROM).toEqual({ name: 'Locked In Paris', address: 'bookings@locked-in.example' });
+    expect(loadConfig({ MAIL_FROM: '"Locked In, Paris" <b@example.com>' }).MAIL_FROM).toEqual({ name: 'Locked In, Paris', address: 'b@example.com' });
+    expect(loadConfig({ MAIL_FROM: ' desk@example.com ' }).MAIL_FROM).toEqual({ name: undefined, address: 'desk@example.com' });
+    expect(loadConfig({ MAIL_TIMEOUT_SECONDS: '2', MAIL_RETRY_SCHEDULE: '1,2' })).toMatchObject({ MAIL_TIMEOUT_SECONDS: 2, MAIL_RETRY_SCHEDULE: [1_000, 2_000] });
+  });
+
+  it('keeps the origin of PUBLIC_URL, without a trailing slash', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://Book.Example.com/' }).PUBLIC_URL).toBe('https://book.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:8080' }).PUBLIC_URL).toBe('http://127.0.0.1:8080');
+  });
+
+  it.each([
+    ['PUBLIC_URL', 'book.example.com'],
+    ['PUBLIC_URL', 'ftp://book.example.com'],
+    ['PUBLIC_URL', 'https://book.example.com/shop'],
+    ['PUBLIC_URL', 'https://book.example.com/?utm=1'],
+    ['PUBLIC_URL', 'https://admin:pw@book.example.com'],
+    ['SMTP_URL', 'http://mail.example.com'],
+    ['SMTP_URL', 'mail.example.com:587'],
+    ['MAIL_FROM', 'bookings'],
+    ['MAIL_FROM', 'Desk <desk@>'],
+    ['MAIL_FROM', 'a@b c@d'],
+  ])('refuses %s=%j, naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
 });

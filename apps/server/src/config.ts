@@ -14,6 +14,65 @@ function optional<T extends z.ZodType<string>>(schema: T) {
   return schema.optional().or(z.literal('').transform(() => undefined));
 }
 
+/** How long one attempt (a webhook POST, an email handed to the SMTP server) may take, in seconds. */
+const attemptTimeoutSeconds = () => z.coerce.number().positive().max(300).default(15);
+
+/** Delays in seconds before each retry, comma-separated; unset or empty means the default schedule. Read as milliseconds. */
+const retrySchedule = () =>
+  optional(z.string().regex(/^\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*$/, 'expected delays in seconds, comma-separated, such as 5,300,1800'))
+    .transform((list) => (list ?? DEFAULT_RETRY_SCHEDULE_SECONDS.join(',')).split(',').map(Number))
+    .pipe(
+      z
+        .array(z.number().max(7 * 86_400, 'a retry waits at most 7 days'))
+        .max(50, 'at most 50 retries')
+        .transform((delays) => delays.map((seconds) => Math.round(seconds * 1000))),
+    );
+
+/**
+ * The origin guests reach the server at, as links start with it: http(s), a host, maybe a port,
+ * and nothing after (a trailing slash is dropped); no credentials, path, query or fragment.
+ */
+function publicUrl(text: string, ctx: z.RefinementCtx): string {
+  const refuse = (message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return refuse('expected a URL such as https://bookings.example.com');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return refuse('expected an http:// or https:// URL');
+  if (url.username || url.password) return refuse('must not carry credentials');
+  if (url.pathname !== '/' || url.search || url.hash || /[?#]/.test(text)) return refuse('expected only scheme, host and port, with no path, query or fragment');
+  return url.origin;
+}
+
+/** `bookings@example.com`, `Locked In Paris <bookings@example.com>` or `"Locked In, Paris" <bookings@example.com>`. */
+const MAILBOX = /^(?:(?<name>[^<>\r\n]*?)\s*<(?<bracketed>[^<>\s@]+@[^<>\s@]+)>|(?<bare>[^<>\s@"]+@[^<>\s@"]+))$/;
+/** A domain with at least one label, or a literal such as `localhost`. */
+const DOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
+
+/** MAIL_FROM: the address emails come from (its domain names their Message-IDs), and a display name (the venue's name when none). */
+export interface MailFrom {
+  name: string | undefined;
+  address: string;
+}
+const DEFAULT_MAIL_FROM: MailFrom = { name: undefined, address: 'bookings@localhost' };
+
+function mailbox(text: string, ctx: z.RefinementCtx): MailFrom {
+  const groups = MAILBOX.exec(text.trim())?.groups;
+  const address = groups?.bracketed ?? groups?.bare;
+  if (!address || !DOMAIN.test(address.slice(address.lastIndexOf('@') + 1))) {
+    ctx.addIssue({ code: 'custom', message: 'expected an address such as bookings@example.com or "Locked In Paris <bookings@example.com>"' });
+    return z.NEVER;
+  }
+  // An empty display name (`<bookings@example.com>`) is none: the venue's name stands in.
+  const name = groups?.name?.trim().replace(/^"(.*)"$/, '$1');
+  return { name: name === '' ? undefined : name, address };
+}
+
 function envSchema(baseDir: string) {
   return z
     .object({
@@ -52,21 +111,19 @@ function envSchema(baseDir: string) {
       EVENT_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(DEFAULT_EVENT_RETENTION_DAYS),
       WEBHOOK_ALLOW_HTTP: z.stringbool().default(false),
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
-      WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
-      WEBHOOK_RETRY_SCHEDULE: optional(
-        z.string().regex(/^\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*$/, 'expected delays in seconds, comma-separated, such as 5,300,1800'),
-      )
-        .transform((list) => (list ?? DEFAULT_RETRY_SCHEDULE_SECONDS.join(',')).split(',').map(Number))
-        .pipe(
-          z
-            .array(z.number().max(7 * 86_400, 'a retry waits at most 7 days'))
-            .max(50, 'at most 50 retries')
-            .transform((delays) => delays.map((seconds) => Math.round(seconds * 1000))),
-        ),
+      WEBHOOK_TIMEOUT_SECONDS: attemptTimeoutSeconds(),
+      WEBHOOK_RETRY_SCHEDULE: retrySchedule(),
+      PUBLIC_URL: optional(z.string()).transform((url, ctx) => (url === undefined ? undefined : publicUrl(url, ctx))),
+      SMTP_URL: optional(z.url({ protocol: /^smtps?$/, error: 'expected smtp://user:password@host:587 or smtps://…' })),
+      MAIL_FROM: optional(z.string()).transform((from, ctx) => (from === undefined ? DEFAULT_MAIL_FROM : mailbox(from, ctx))),
+      MAIL_TIMEOUT_SECONDS: attemptTimeoutSeconds(),
+      MAIL_RETRY_SCHEDULE: retrySchedule(),
     })
     .transform((env) => {
       const target = env.DATABASE_URL;
-      return target.driver === 'sqlite' ? { ...env, DATABASE_URL: { ...target, synchronous: env.SQLITE_SYNCHRONOUS } } : env;
+      // Unset, the public URL is this server as a browser on the same machine reaches it.
+      const withUrl = { ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` };
+      return target.driver === 'sqlite' ? { ...withUrl, DATABASE_URL: { ...target, synchronous: env.SQLITE_SYNCHRONOUS } } : withUrl;
     });
 }
 

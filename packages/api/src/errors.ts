@@ -53,18 +53,24 @@ function describeIssues(error: ZodError): ErrorBody['issues'] {
   }));
 }
 
+/** A domain refusal or invalid input as the contract's body; undefined for anything else (a failure of ours). */
+export function knownFailure(error: unknown): ErrorBody | undefined {
+  if (error instanceof BookingError) return errorBody(error.code, error.message, error.issues);
+  if (error instanceof ZodError) {
+    const issues = describeIssues(error);
+    const summary = issues?.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+    return errorBody('VALIDATION_ERROR', `Invalid input: ${summary}`, issues);
+  }
+  return undefined;
+}
+
 /**
  * Turns whatever a procedure threw into the contract's error body. Internal failures are
  * reduced to a generic message: no stack, SQL or path ever reaches a client.
  */
 export function toErrorBody(error: TRPCError): ErrorBody {
-  const { cause } = error;
-  if (cause instanceof BookingError) return errorBody(cause.code, cause.message, cause.issues);
-  if (cause instanceof ZodError) {
-    const issues = describeIssues(cause);
-    const summary = issues?.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-    return errorBody('VALIDATION_ERROR', `Invalid input: ${summary}`, issues);
-  }
+  const known = knownFailure(error.cause);
+  if (known) return known;
   const status = getHTTPStatusCodeFromError(error);
   const code = codeForStatus(status);
   if (error.code === 'PARSE_ERROR') return errorBody(code, 'The request body is not valid JSON');

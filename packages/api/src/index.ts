@@ -3,8 +3,9 @@
 // them. apps/server hosts it; the SDK imports the router's type.
 export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from './root.js';
 export type { Context, Meta } from './trpc.js';
-export { INTERNAL_MESSAGE, codeForStatus, errorBody, statusFor, toErrorBody, trpcCodeFor } from './errors.js';
+export { INTERNAL_MESSAGE, codeForStatus, errorBody, knownFailure, statusFor, toErrorBody, trpcCodeFor } from './errors.js';
 export { RateLimitedError, retryAfterHeader, type Budget } from './budget.js';
 export { REST_METHODS, procedureMeta, restMethodsAt } from './procedure-meta.js';
 export { BODY_METHODS } from './rest-meta.js';
 export { REST_PREFIX, buildOpenApiDocument } from './openapi.js';
+export { calendarFile } from './calendar.js';

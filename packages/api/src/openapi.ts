@@ -1,11 +1,12 @@
 import { generateOpenApiDocument } from 'trpc-to-openapi';
-import { ERROR_STATUS, ErrorBodySchema, type ErrorCode } from '@escape-room/booking-core/contract';
+import { ERROR_STATUS, CALENDAR_PATH, ErrorBodySchema, REST_PREFIX, type ErrorCode } from '@escape-room/booking-core/contract';
 import type { Meta } from './trpc.js';
 import { procedureMeta } from './procedure-meta.js';
 import { appRouter } from './root.js';
 import { TAGS } from './rest-meta.js';
+import { calendarFile, calendarOperation } from './calendar.js';
 
-export const REST_PREFIX = '/api/v1';
+export { REST_PREFIX };
 
 
 /** What a status always carries besides its body: a 429 says when the budget has room again. */
@@ -81,5 +82,8 @@ export function buildOpenApiDocument() {
       if (meta) describeOperation(operation, meta);
     }
   }
+  const calendar = calendarOperation();
+  describeOperation(calendar, calendarFile.meta);
+  document.paths = { ...document.paths, [CALENDAR_PATH]: { get: calendar } };
   return document;
 }

@@ -1,5 +1,6 @@
 import { getPathRegExp, normalizePath } from 'trpc-to-openapi';
 import type { Meta } from './trpc.js';
+import { calendarFile } from './calendar.js';
 import { appRouter } from './root.js';
 
 /** Each procedure's meta by its dotted path, e.g. `bookings.hold`. */
@@ -12,7 +13,8 @@ export const procedureMeta: ReadonlyMap<string, Meta> = new Map(
 
 export type RestMethod = NonNullable<Meta['openapi']>['method'];
 
-const restOperations = [...procedureMeta.values()].flatMap(({ openapi }) => (openapi ? [openapi] : []));
+// The calendar file is a REST operation too, though no procedure serves it.
+const restOperations = [...procedureMeta.values(), calendarFile.meta].flatMap(({ openapi }) => (openapi ? [openapi] : []));
 
 /** Every method some REST operation uses. */
 export const REST_METHODS: readonly RestMethod[] = [...new Set(restOperations.map((operation) => operation.method))];

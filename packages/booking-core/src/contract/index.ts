@@ -13,3 +13,4 @@ export * from './venue.js';
 export * from './schedule.js';
 export * from './events.js';
 export * from './webhooks.js';
+export * from './links.js';

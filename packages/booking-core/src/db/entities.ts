@@ -3,6 +3,7 @@ import { BOOKING_STATUSES } from '../contract/bookings.js';
 import { PRICE_PER } from '../contract/rooms.js';
 import { EVENT_TYPES } from '../contract/events.js';
 import { DELIVERY_STATUSES, DISABLED_REASONS } from '../contract/webhooks.js';
+import { EMAIL_STATUSES } from '../domain/mail-policy.js';
 
 // Times are stored as epoch milliseconds (64-bit integers): exact, zone-free, and cheap to
 // compare in the range predicates that guard against double booking.
@@ -285,4 +286,39 @@ export const DeliveryAttempt = defineEntity({
   indexes: [{ name: 'delivery_attempt_delivery_idx', properties: ['delivery', 'id'] }],
 });
 
-export const entities = [Room, Guest, Booking, IdempotencyKey, AdminKey, Venue, BookingExtent, Event, Webhook, WebhookSubscription, Delivery, DeliveryAttempt];
+/**
+ * A guest email owed for one event (a confirmation or a cancellation), claimed under a lease
+ * like a delivery. The venue's name and time zone are copied when the event is recorded, so
+ * every attempt renders the same email.
+ */
+export const Email = defineEntity({
+  name: 'Email',
+  tableName: 'email',
+  properties: {
+    id: p.bigint('number').primary(),
+    event: () => p.manyToOne(Event).fieldName('event_seq').deleteRule('cascade').foreignKeyName('email_event_seq_fkey'),
+    /** The event's booking, copied so the per-booking order check stays on this table. */
+    bookingId: p.string().length(64),
+    venueName: p.string().length(200),
+    timezone: p.string().length(64),
+    status: p.enum([...EMAIL_STATUSES]),
+    attempts: p.integer().default(0),
+    nextAttemptAt: p.bigint('number').nullable(),
+    leaseUntil: p.bigint('number').nullable(),
+    leasedBy: p.string().length(64).nullable(),
+    /** Why the last attempt failed; null once sent. */
+    lastError: p.string().length(1000).nullable(),
+    sentAt: p.bigint('number').nullable(),
+    createdAt: p.bigint('number'),
+    updatedAt: p.bigint('number'),
+  },
+  indexes: [
+    { name: 'email_due_idx', properties: ['nextAttemptAt', 'event'], where: { status: 'pending' } },
+    { name: 'email_order_idx', properties: ['bookingId', 'event'], where: { status: 'pending' } },
+    { name: 'email_lease_idx', properties: 'leasedBy' },
+    { name: 'email_event_idx', properties: 'event' },
+  ],
+});
+export type Email = InferEntity<typeof Email>;
+
+export const entities = [Room, Guest, Booking, IdempotencyKey, AdminKey, Venue, BookingExtent, Event, Webhook, WebhookSubscription, Delivery, DeliveryAttempt, Email];

@@ -1,5 +1,6 @@
 import type { EventType } from '../contract/events.js';
 import type { DeliveryStatus, DisabledReason } from '../contract/webhooks.js';
+import { queueStatements } from './lease-sql.js';
 import type { SqlValue, Statement } from './sql.js';
 
 // Every statement on webhook, webhook_subscription, delivery and delivery_attempt, in one place.
@@ -66,27 +67,16 @@ export const disableWebhook = (id: string, reason: DisabledReason, now: number):
 // ---- claiming and finishing deliveries ----------------------------------------------------------------
 
 /**
- * Of an enabled endpoint. Correlated (rather than `webhook_id in (…)`), so both planners walk
- * delivery_due_idx in the claim's order and stop at its limit, however long the backlog.
+ * Deliveries are a leased queue (lease-sql.ts): one booking's events go to one endpoint in
+ * order, and only to enabled endpoints. Correlated (rather than `webhook_id in (…)`), so both
+ * planners walk delivery_due_idx in the claim's order and stop at its limit, however long the backlog.
  */
-const ENDPOINT_ENABLED = 'exists (select 1 from webhook w where w.id = d.webhook_id and w.disabled_at is null)';
-/** Pending, due, of an enabled endpoint, and not leased to a live claim. Two `?`: now, now. */
-const CLAIMABLE = `status = 'pending' and next_attempt_at <= ? and (lease_until is null or lease_until <= ?) and ${ENDPOINT_ENABLED}`;
-/** No earlier event of the same booking is still owed to the same endpoint: one booking's events go out in order. */
-const IN_TURN = `not exists (select 1 from delivery e
-      where e.webhook_id = d.webhook_id and e.booking_id = d.booking_id and e.status = 'pending' and e.event_seq < d.event_seq)`;
-const claimText = (lock: string) => `update delivery set leased_by = ?, lease_until = ? where id in (
-    select id from delivery d where ${CLAIMABLE} and ${IN_TURN}
-    order by next_attempt_at, event_seq limit ?${lock})`;
-/**
- * Leases up to `limit` deliveries to one claim (a token of this instance) until `leaseUntil`.
- * On PostgreSQL, concurrent claimers skip each other's locked rows; a SQLite write transaction
- * holds the whole file.
- */
-export const claim = (token: string, leaseUntil: number, now: number, limit: number, lock: string): Statement => ({
-  text: claimText(lock),
-  params: [token, leaseUntil, now, now, limit],
+export const queue = queueStatements({
+  table: 'delivery',
+  inTurnBy: ['webhook_id', 'booking_id'],
+  also: 'exists (select 1 from webhook w where w.id = d.webhook_id and w.disabled_at is null)',
 });
+export const claim = queue.claim;
 
 /** A claimed delivery with what sending it needs. */
 export interface ClaimedRow {
@@ -122,25 +112,9 @@ export const recordAttempt = (a: AttemptRecord): Statement => ({
   params: [a.deliveryId, a.attemptedAt, a.statusCode, a.durationMs, a.error, a.responseBody],
 });
 
-/** Ends this claim's lease with the attempt's outcome; a claim whose lease another instance took over changes nothing. */
-const FINISH = `update delivery set status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = null, leased_by = null, updated_at = ?
-  where id = ? and leased_by = ?`;
-export const finish = (id: number, token: string, next: { status: DeliveryStatus; at: number | null }, now: number): Statement => ({
-  text: FINISH,
-  params: [next.status, next.at, now, id, token],
-});
-
-/** Gives a claim's unfinished deliveries back at once (a shutdown), without counting an attempt. */
-const HAND_BACK = `update delivery set lease_until = null, leased_by = null where leased_by = ? and status = 'pending'`;
-export const handBack = (token: string): Statement => ({ text: HAND_BACK, params: [token] });
-
-/**
- * When the next unleased delivery of an enabled endpoint falls due (the first in delivery_due_idx);
- * none when nothing is pending. Leases that run out are found by the dispatcher's poll.
- */
-const NEXT_DUE = `select next_attempt_at as at from delivery d where status = 'pending' and lease_until is null and ${ENDPOINT_ENABLED}
-  order by next_attempt_at, event_seq limit 1`;
-export const nextDue = (): Statement => ({ text: NEXT_DUE, params: [] });
+export const finish = (id: number, token: string, next: { status: DeliveryStatus; at: number | null }, now: number): Statement => queue.finish(id, token, next, now);
+export const handBack = queue.handBack;
+export const nextDue = queue.nextDue;
 
 // ---- the delivery log ---------------------------------------------------------------------------------
 

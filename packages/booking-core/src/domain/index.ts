@@ -8,3 +8,4 @@ export * from './schedule.js';
 export * from './pricing.js';
 export * from './venue-policy.js';
 export * from './webhook-policy.js';
+export * from './mail-policy.js';

@@ -43,9 +43,19 @@ export type NextStep = { status: 'succeeded' } | { status: 'failed' } | { status
  */
 export function nextStep(policy: DeliveryPolicy, attempt: number, outcome: AttemptOutcome, now: number): NextStep {
   if (isSuccess(outcome.statusCode)) return { status: 'succeeded' };
+  if (isGone(outcome.statusCode)) return { status: 'failed' };
+  return retryStep(policy, attempt, now, Math.min(outcome.retryAfterMs ?? 0, maxRetryAfterMs(policy)));
+}
+
+/**
+ * Where anything retried on a schedule (a webhook delivery, a guest email) goes after its
+ * `attempt`-th attempt (1-based) failed at `now`: tried again after the schedule's delay, or
+ * `atLeastMs` if that is longer, or failed for good once the schedule is spent.
+ */
+export function retryStep(policy: Pick<DeliveryPolicy, 'retryDelaysMs'>, attempt: number, now: number, atLeastMs = 0): { status: 'failed' } | { status: 'pending'; at: number } {
   const delay = policy.retryDelaysMs[attempt - 1];
-  if (isGone(outcome.statusCode) || delay === undefined) return { status: 'failed' };
-  return { status: 'pending', at: now + Math.max(delay, Math.min(outcome.retryAfterMs ?? 0, maxRetryAfterMs(policy))) };
+  if (delay === undefined) return { status: 'failed' };
+  return { status: 'pending', at: now + Math.max(delay, atLeastMs) };
 }
 
 /** A Retry-After longer than the longest delay of the schedule is held to it: a receiver cannot park a delivery for weeks. */

@@ -33,6 +33,12 @@ export interface HoldOptions {
   idempotencyKey?: string | undefined;
 }
 
+/** A booking's calendar file (text/calendar) and the name it is offered under. */
+export interface CalendarFile {
+  fileName: string;
+  content: string;
+}
+
 export interface SweepResult {
   expiredHolds: number;
   forgottenKeys: number;
@@ -53,6 +59,8 @@ export interface BookingApi {
   listSessions(query: SessionsQuery): Promise<SessionsPage>;
   placeHold(request: HoldRequest, options?: HoldOptions): Promise<Booking>;
   getBooking(bookingId: string): Promise<Booking>;
+  /** The booking as an iCalendar event in the venue's time zone. */
+  calendarFile(bookingId: string): Promise<CalendarFile>;
   confirmHold(bookingId: string): Promise<Booking>;
   releaseHold(bookingId: string): Promise<Booking>;
   cancelBooking(bookingId: string): Promise<Booking>;

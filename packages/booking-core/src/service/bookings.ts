@@ -62,7 +62,7 @@ async function giveBack(sql: TransactionSql, record: RecordChange, bookingId: st
   const released = { status: 'released' as const, expiresAt: null };
   const changed = await sql.run(bookingSql.updateIfUnchanged(bookingId, { status: 'pending', expiresAt: held.expiresAt ?? null }, released, now));
   if (changed !== 1) throw new BookingError('INVALID_STATE', 'The replaced hold changed while this request was handled');
-  await record({ type: 'booking.released', booking: toBookingDto({ ...held, ...released }, now, venue), previousStatus: 'pending', actor: GUEST, at: now });
+  await record({ type: 'booking.released', booking: toBookingDto({ ...held, ...released }, now, venue), previousStatus: 'pending', actor: GUEST, at: now, venue });
 }
 
 /**
@@ -74,7 +74,7 @@ export async function persistLapses(sql: TransactionSql, record: RecordChange, r
   for (const row of rows) {
     if ((await sql.run(bookingSql.expireIfLapsed(row.id, now))) !== 1) continue;
     const booking = toBookingDto({ ...fromBookingRow(row), status: 'expired', expiresAt: null }, now, venue);
-    await record({ type: 'booking.expired', booking, previousStatus: 'pending', actor: SYSTEM, at: now });
+    await record({ type: 'booking.expired', booking, previousStatus: 'pending', actor: SYSTEM, at: now, venue });
     expired++;
   }
   return expired;
@@ -143,7 +143,7 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       };
       await sql.run(bookingSql.insertBooking({ ...booking, roomId, guestId: guest.id, bufferMs: probe.end - slot.end }));
       const held = toBookingDto({ ...booking, room, guest: { name, email } }, now, venue);
-      await record({ type: 'booking.held', booking: held, previousStatus: null, actor: GUEST, at: now });
+      await record({ type: 'booking.held', booking: held, previousStatus: null, actor: GUEST, at: now, venue });
       return held;
     });
   } catch (error) {
@@ -205,7 +205,7 @@ async function act(deps: ServiceDeps, bookingId: string, action: Action, actor: 
     const changed = await sql.run(bookingSql.updateIfUnchanged(bookingId, { status: current.status, expiresAt: current.expiresAt ?? null }, next, now));
     if (changed !== 1) throw new BookingError('INVALID_STATE', 'The booking changed while this request was handled');
     const booking = toBookingDto({ ...current, ...next }, now, venue);
-    await record({ type: action.event, booking, previousStatus: effectiveStatus(current, now), actor, at: now });
+    await record({ type: action.event, booking, previousStatus: effectiveStatus(current, now), actor, at: now, venue });
     return booking;
   });
 }

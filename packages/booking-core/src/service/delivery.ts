@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Webhook as Signer } from 'standardwebhooks';
@@ -13,10 +12,13 @@ import {
 } from '../domain/webhook-policy.js';
 import * as webhookSql from '../db/webhook-sql.js';
 import type { ClaimedRow } from '../db/webhook-sql.js';
-import { optionalNumber, sqlRunner } from '../db/sql.js';
+import { optionalNumber } from '../db/sql.js';
 import { DEFAULT_ENDPOINT_RULES, type EndpointRules, type ServiceDeps } from './deps.js';
 import { addressRefusal, guardedLookup } from './endpoint-guard.js';
+import { leaseMs, startWorker, workDue, type Dispatcher, type LeasedWork } from './lease-worker.js';
 import { inSqlTransaction } from './transaction.js';
+
+export { leaseMs, type Dispatcher } from './lease-worker.js';
 
 // Delivering the outbox: claim due deliveries under a lease, POST each signed event to its
 // endpoint, record the attempt and what comes next. At least once: a crash after the POST and
@@ -42,11 +44,6 @@ export interface DispatchOptions extends DeliveryOptions {
   pollMs: number;
 }
 
-/**
- * How long a claim keeps its deliveries from other instances: two attempts' worth and a second,
- * so a live instance never loses a delivery it is still sending, and a crashed one's come back soon.
- */
-export const leaseMs = (policy: Pick<DeliveryPolicy, 'timeoutMs'>) => 2 * policy.timeoutMs + 1000;
 
 interface Answer {
   statusCode: number | null;
@@ -133,18 +130,6 @@ class Sender {
   }
 }
 
-/**
- * Claims up to `limit` due deliveries for this instance: one conditional update, so of several
- * instances each delivery goes to one (PostgreSQL: SKIP LOCKED; SQLite: the write lock).
- */
-async function claimDue(deps: ServiceDeps, policy: DeliveryPolicy, token: string, limit: number): Promise<ClaimedRow[]> {
-  const now = deps.clock.now();
-  return inSqlTransaction(deps.db, async (sql) => {
-    await sql.run(webhookSql.claim(token, now + leaseMs(policy), now, limit, sql.forUpdateSkipLocked));
-    return sql.all<ClaimedRow>(webhookSql.claimed(token));
-  });
-}
-
 /** Records an attempt, moves its delivery on, and keeps the endpoint's failing streak (disabling it when the rules say so). */
 async function recordOutcome(deps: ServiceDeps, options: DeliveryOptions, row: ClaimedRow, token: string, started: number, answer: Answer): Promise<void> {
   const now = deps.clock.now();
@@ -189,30 +174,23 @@ async function attempt(deps: ServiceDeps, options: DeliveryOptions, sender: Send
   }
 }
 
+/** Deliveries as a leased queue: each claimed one POSTed by `sender`. */
+function deliveries(deps: ServiceDeps, options: DeliveryOptions, sender: Sender): LeasedWork<ClaimedRow> {
+  return {
+    statements: webhookSql.queue,
+    claimed: webhookSql.claimed,
+    leaseMs: leaseMs(options),
+    attempt: (row, token, cancel) => attempt(deps, options, sender, row, token, cancel),
+    close: () => sender.close(),
+  };
+}
+
 /**
  * Claims what is due now and delivers it, all of it before resolving; returns how many
  * attempts it made. The dispatcher does this continuously; tests and tools call it once.
  */
-export async function deliverDue(deps: ServiceDeps, options: DeliveryOptions, limit = 100): Promise<number> {
-  const sender = new Sender(deps.endpoints ?? DEFAULT_ENDPOINT_RULES);
-  try {
-    const token = `once.${randomBytes(6).toString('base64url')}`;
-    const claimed = await claimDue(deps, options, token, limit);
-    await Promise.all(claimed.map((row) => attempt(deps, options, sender, row, token)));
-    return claimed.length;
-  } finally {
-    sender.close();
-  }
-}
-
-export interface Dispatcher {
-  /** Looks for due deliveries now (an event was just committed). */
-  wake(): void;
-  /**
-   * Stops claiming, gives deliveries in flight `graceMs` to finish, then aborts the rest and
-   * hands them back unrecorded, for any instance to send again.
-   */
-  stop(graceMs: number): Promise<void>;
+export function deliverDue(deps: ServiceDeps, options: DeliveryOptions, limit = 100): Promise<number> {
+  return workDue(deps, deliveries(deps, options, new Sender(deps.endpoints ?? DEFAULT_ENDPOINT_RULES)), limit);
 }
 
 /**
@@ -220,97 +198,6 @@ export interface Dispatcher {
  * commits and for retries that fall due.
  */
 export function startDispatcher(deps: ServiceDeps, options: DispatchOptions): Dispatcher {
-  const sender = new Sender(deps.endpoints ?? DEFAULT_ENDPOINT_RULES);
-  const instance = randomBytes(6).toString('base64url');
-  const claimBatch = Math.max(1, Math.floor(options.concurrency / 4));
-  let claims = 0;
-  const shutdown = new AbortController();
-  const inFlight = new Set<Promise<void>>();
-  /** Claims with deliveries still in flight, and how many. */
-  const tokens = new Map<string, number>();
-  let stopping = false;
-  let woken = false;
-  let alarm: (() => void) | null = null;
-
-  const wake = () => {
-    woken = true;
-    alarm?.();
-  };
-
-  const deliver = (row: ClaimedRow, token: string) => attempt(deps, options, sender, row, token, shutdown.signal);
-
-  /** Sleeps until `ms` have passed or wake() is called, whichever comes first. */
-  const nap = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || stopping) return resolve();
-      const timer = setTimeout(() => {
-        alarm = null;
-        resolve();
-      }, Math.max(0, ms));
-      alarm = () => {
-        clearTimeout(timer);
-        alarm = null;
-        resolve();
-      };
-    });
-
-  const untilNextDue = async () => {
-    const [row] = await sqlRunner(deps.db).all<{ at: number | string | null }>(webhookSql.nextDue());
-    return row?.at == null ? options.pollMs : Math.min(options.pollMs, Number(row.at) - deps.clock.now());
-  };
-
-  const loop = async () => {
-    while (!stopping) {
-      woken = false;
-      const room = options.concurrency - inFlight.size;
-      let claimed: ClaimedRow[] = [];
-      let unreachable = false;
-      // Claims come in batches: a claim costs a transaction whatever its size, so one per
-      // finished delivery would spend more on claiming than on delivering.
-      if (room >= claimBatch || (room > 0 && inFlight.size === 0)) {
-        const token = `${instance}.${++claims}`;
-        try {
-          claimed = await claimDue(deps, options, token, room);
-        } catch (error) {
-          unreachable = true;
-          options.log.warn({ err: error }, 'could not claim webhook deliveries; will try again');
-        }
-        if (claimed.length) tokens.set(token, claimed.length);
-        for (const row of claimed) {
-          const delivery: Promise<void> = deliver(row, token).finally(() => {
-            inFlight.delete(delivery);
-            const left = (tokens.get(token) ?? 1) - 1;
-            if (left > 0) tokens.set(token, left);
-            else tokens.delete(token);
-            wake();
-          });
-          inFlight.add(delivery);
-        }
-      }
-      // A full claim may have left more due: claim again as soon as there is room for a batch.
-      if (claimed.length > 0 && claimed.length === room && options.concurrency - inFlight.size >= claimBatch) continue;
-      // A database that failed the claim is given a poll's time before it is asked again.
-      const busy = unreachable || inFlight.size >= options.concurrency;
-      await nap(busy ? options.pollMs : await untilNextDue().catch(() => options.pollMs));
-    }
-  };
-  const running = loop();
-
-  return {
-    wake,
-    async stop(graceMs) {
-      stopping = true;
-      alarm?.();
-      await running;
-      const settled = Promise.all(inFlight);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-      clearTimeout(timer);
-      const unfinished = [...tokens.keys()];
-      shutdown.abort(new Error('the server is shutting down'));
-      await settled;
-      for (const token of unfinished) await sqlRunner(deps.db).run(webhookSql.handBack(token)).catch(() => undefined);
-      sender.close();
-    },
-  };
+  const work = deliveries(deps, options, new Sender(deps.endpoints ?? DEFAULT_ENDPOINT_RULES));
+  return startWorker(deps, work, { what: 'webhook deliveries', concurrency: options.concurrency, pollMs: options.pollMs, log: options.log });
 }

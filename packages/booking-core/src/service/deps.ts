@@ -27,4 +27,10 @@ export interface ServiceDeps {
   eventRetentionMs?: number | undefined;
   /** Hears of committed events (the webhook dispatcher of this process). */
   outbox?: Outbox | undefined;
+  /** Guest emails are owed only when this is set (SMTP is configured); its outbox hears of committed ones. */
+  mail?: { outbox?: Outbox | undefined } | undefined;
+  /** The base URL guests reach the server at, for the links in calendar files; DEFAULT_PUBLIC_URL unless given. */
+  publicUrl?: string | undefined;
 }
+
+export const DEFAULT_PUBLIC_URL = 'http://localhost:3000';

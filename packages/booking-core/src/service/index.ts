@@ -6,15 +6,19 @@ import { getVenue, updateVenue } from './venue.js';
 import { createAdminKey, listAdminKeys, revokeAdminKey, verifyAdminKey } from './admin-keys.js';
 import { cancelBooking, cancelByVenue, confirmHold, extendHold, getBooking, placeHold, releaseHold } from './bookings.js';
 import { sweep } from './sweeper.js';
+import { calendarFile } from './calendar.js';
 import { listBookings } from './booking-list.js';
 import { bookingEvents, listEvents } from './events.js';
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, retryDelivery, rotateWebhookSecret, updateWebhook } from './webhooks.js';
 
 export type { BookingApi } from './api.js';
 export type { ServiceDeps, EndpointRules } from './deps.js';
-export { DEFAULT_EVENT_RETENTION_DAYS } from './deps.js';
+export { DEFAULT_EVENT_RETENTION_DAYS, DEFAULT_PUBLIC_URL } from './deps.js';
 export type { Outbox } from './outbox.js';
 export { deliverDue, startDispatcher, leaseMs, type Dispatcher, type DeliveryOptions, type DispatchOptions, type DeliveryLogger } from './delivery.js';
+export { sendDueEmails, startMailDispatcher, type MailOptions, type MailDispatchOptions, type Sender as MailSender } from './mail.js';
+export { bookingCalendar } from './calendar.js';
+export { renderGuestEmail, escapeHtml } from './mail-content.js';
 export { readRoomsFile, readVenueFile, seedDatabase } from './seed.js';
 
 /** The use cases of the booking platform, bound to their dependencies. */
@@ -28,6 +32,7 @@ export function createBookingService(deps: ServiceDeps): BookingApi {
     listSessions: (query) => listSessions(deps, query),
     placeHold: (request, options) => placeHold(deps, request, options),
     getBooking: (bookingId) => getBooking(deps, bookingId),
+    calendarFile: (bookingId) => calendarFile(deps, bookingId),
     confirmHold: (bookingId) => confirmHold(deps, bookingId),
     releaseHold: (bookingId) => releaseHold(deps, bookingId),
     cancelBooking: (bookingId) => cancelBooking(deps, bookingId),

@@ -1,6 +1,8 @@
-import type { Actor, Booking, BookingEvent, BookingStatus, EventType } from '../contract/index.js';
+import type { Actor, Booking, BookingEvent, BookingStatus, EventType, Venue } from '../contract/index.js';
 import { formatInstant } from '../contract/time.js';
 import * as eventSql from '../db/event-sql.js';
+import * as mailSql from '../db/mail-sql.js';
+import { isEmailed } from '../domain/mail-policy.js';
 import type { TransactionSql } from '../db/sql.js';
 import type { ServiceDeps } from './deps.js';
 import { newEventId } from './ids.js';
@@ -18,22 +20,30 @@ export interface Change {
   actor: Actor;
   /** When it happened: the transaction's now. */
   at: number;
+  /** The venue as the transaction read it (guest emails keep its name and time zone). */
+  venue: Venue;
 }
 
 /** Records one change, in the caller's transaction. */
 export type RecordChange = (change: Change) => Promise<void>;
 
-/** Anything waiting for new deliveries in this process (the webhook dispatcher). */
+/** Anything waiting for new rows in this process (the webhook dispatcher, the mail dispatcher). */
 export interface Outbox {
-  /** Called after a transaction that recorded events has committed. */
+  /** Called after a transaction that recorded what it waits for has committed. */
   notify(): void;
 }
 
+interface Owed {
+  deliveries: number;
+  emails: number;
+}
+
 /**
- * Writes the event and its deliveries (one per enabled endpoint subscribed to its type) inside
- * the transaction that makes the change: they commit together or not at all.
+ * Writes the event, its deliveries (one per enabled endpoint subscribed to its type) and, when
+ * guest emails are on, the guest's email, inside the transaction that makes the change: they
+ * commit together or not at all.
  */
-async function record(sql: TransactionSql, change: Change): Promise<number> {
+async function record(sql: TransactionSql, change: Change, emailsOn: boolean): Promise<Owed> {
   const now = change.at;
   const event: BookingEvent = {
     id: newEventId(),
@@ -45,22 +55,32 @@ async function record(sql: TransactionSql, change: Change): Promise<number> {
   const row = { id: event.id, type: event.type, bookingId: change.booking.id, createdAt: now, payload: JSON.stringify(event) };
   const [inserted] = await sql.all<{ seq: number | string }>(eventSql.insertEvent(row));
   if (!inserted) throw new Error('the event insert returned no seq');
-  return sql.run(eventSql.fanOut(Number(inserted.seq), row));
+  const seq = Number(inserted.seq);
+  const deliveries = await sql.run(eventSql.fanOut(seq, row));
+  if (!emailsOn || !isEmailed(change.type)) return { deliveries, emails: 0 };
+  const { name, timezone } = change.venue;
+  const emails = await sql.run(mailSql.insertEmail({ eventSeq: seq, bookingId: change.booking.id, venueName: name, timezone, now }));
+  return { deliveries, emails };
 }
 
 /**
  * One write transaction of hand-written SQL whose changes are recorded as events. Once it has
- * committed, the outbox hears of the deliveries it owes (so this instance sends them at once
- * rather than at its next poll); with no endpoint subscribed, there is nothing to wake it for.
+ * committed, the outboxes hear of the deliveries and emails it owes (so this instance sends them
+ * at once rather than at its next poll); with nothing owed, there is nothing to wake them for.
  */
 export async function inEventTransaction<T>(deps: ServiceDeps, work: (sql: TransactionSql, record: RecordChange) => Promise<T>): Promise<T> {
-  let owed = 0;
+  const owed: Owed = { deliveries: 0, emails: 0 };
   const result = await inSqlTransaction(deps.db, (sql) => {
-    owed = 0; // a retried transaction starts again
+    // A retried transaction starts again.
+    owed.deliveries = 0;
+    owed.emails = 0;
     return work(sql, async (change) => {
-      owed += await record(sql, change);
+      const more = await record(sql, change, deps.mail !== undefined);
+      owed.deliveries += more.deliveries;
+      owed.emails += more.emails;
     });
   });
-  if (owed > 0) deps.outbox?.notify();
+  if (owed.deliveries > 0) deps.outbox?.notify();
+  if (owed.emails > 0) deps.mail?.outbox?.notify();
   return result;
 }

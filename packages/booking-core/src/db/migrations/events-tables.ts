@@ -3,7 +3,7 @@
 
 const EVENT_TYPES = "('booking.held', 'booking.extended', 'booking.confirmed', 'booking.released', 'booking.expired', 'booking.cancelled')";
 
-interface Types {
+export interface Types {
   /** An auto-numbered 64-bit key. */
   serial: string;
   bigint: string;

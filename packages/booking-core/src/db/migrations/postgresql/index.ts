@@ -5,6 +5,7 @@ import { Migration20261124000000_covering_indexes } from './Migration20261124000
 import { Migration20261124010000_booking_extent } from './Migration20261124010000_booking_extent.js';
 import { Migration20261125000000_sessions } from './Migration20261125000000_sessions.js';
 import { Migration20261126000000_events } from './Migration20261126000000_events.js';
+import { Migration20261127000000_email } from './Migration20261127000000_email.js';
 
 // Migrations only add (expand now, contract in a later release), so an instance of the previous
 // release keeps serving while a new one migrates; an applied migration is never edited. See the
@@ -19,4 +20,5 @@ export const postgresqlMigrations = [
   { name: 'Migration20261124010000_booking_extent', class: Migration20261124010000_booking_extent },
   { name: 'Migration20261125000000_sessions', class: Migration20261125000000_sessions },
   { name: 'Migration20261126000000_events', class: Migration20261126000000_events },
+  { name: 'Migration20261127000000_email', class: Migration20261127000000_email },
 ];
