@@ -1,5 +1,5 @@
 import type { Booking } from '@escape-room/sdk';
-import { formatDay, formatMoney, formatTime } from './format.js';
+import { formatDay, formatMoney, formatTimeRange } from './format.js';
 
 /** What a guest needs to recognise a booking: on the confirmation and on the manage page. */
 export function BookingDetails({ booking, zone }: { booking: Booking; zone: string }) {
@@ -12,9 +12,7 @@ export function BookingDetails({ booking, zone }: { booking: Booking; zone: stri
       <dt>Date</dt>
       <dd>{formatDay(booking.local_start.slice(0, 10))}</dd>
       <dt>Time</dt>
-      <dd>
-        {formatTime(booking.start_date, zone)} – {formatTime(booking.end_date, zone)}
-      </dd>
+      <dd>{formatTimeRange(booking.start_date, booking.end_date, zone)}</dd>
       <dt>Players</dt>
       <dd>{booking.players}</dd>
       <dt>Total</dt>

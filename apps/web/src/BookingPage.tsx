@@ -234,14 +234,14 @@ export function BookingPage({ search }: { search: URLSearchParams }) {
   );
 }
 
-function Shell({ venueName, children }: { venueName?: string; children: ReactNode }) {
+function Shell({ venueName, children }: { venueName?: string | undefined; children: ReactNode }) {
   return (
     <>
       <header className="site">
         <p className="venue">{venueName ?? '\u00a0'}</p>
         <h1>Book an escape room</h1>
       </header>
-      <main>{children}</main>
+      <main className="booking">{children}</main>
     </>
   );
 }

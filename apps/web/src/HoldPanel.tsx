@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { isBookingApiError, type Booking, type HoldInput, type Room, type Session } from '@escape-room/sdk';
 import { client } from './client.js';
-import { formatCountdown, formatDay, formatDuration, formatMoney, formatTime } from './format.js';
+import { formatCountdown, formatDay, formatDuration, formatMoney, formatTime, formatTimeRange } from './format.js';
 import { useNow } from './hooks.js';
 import { describeError, errorCode, isTemporary, retryAfter } from './messages.js';
 
@@ -32,6 +32,15 @@ interface HoldPanelProps {
 
 type FieldErrors = Partial<Record<keyof Guest, string>>;
 
+/**
+ * The API judges the fields (its issues decide which are wrong); the guest reads plain words,
+ * not the schema's wording.
+ */
+const FIELD_HELP: Record<keyof Guest, string> = {
+  name: 'Please enter your name.',
+  email: 'Please enter an email address like name@example.com.',
+};
+
 const randomKey = (): string =>
   typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -49,6 +58,8 @@ export function HoldPanel(props: HoldPanelProps) {
   const [announcement, setAnnouncement] = useState('');
   const [capped, setCapped] = useState(false);
   const warned = useRef(false);
+  // How long a fresh hold lasts here (the server's BOOKING_HOLD_MINUTES), learnt from the first answer.
+  const holdLength = useRef(0);
   // The Idempotency-Key of the hold being attempted: kept while the same request is retried
   // after a temporary failure, so a double click or a retry never holds two sessions.
   const attempt = useRef<{ body: string; key: string } | null>(null);
@@ -80,6 +91,7 @@ export function HoldPanel(props: HoldPanelProps) {
     },
     onSuccess: (booking) => {
       attempt.current = null;
+      holdLength.current = Date.parse(booking.expires_at ?? '') - Date.parse(booking.created_at);
       setLapsed(false);
       setCapped(false);
       warned.current = false;
@@ -93,8 +105,8 @@ export function HoldPanel(props: HoldPanelProps) {
       if (code === 'VALIDATION_ERROR' && isBookingApiError(cause)) {
         const fields: FieldErrors = {};
         for (const issue of cause.issues) {
-          if (issue.path === 'guest.name') fields.name = issue.message;
-          else if (issue.path === 'guest.email') fields.email = issue.message;
+          if (issue.path === 'guest.name') fields.name = FIELD_HELP.name;
+          else if (issue.path === 'guest.email') fields.email = FIELD_HELP.email;
         }
         setFieldErrors(fields);
         if (Object.keys(fields).length > 0) return;
@@ -113,13 +125,11 @@ export function HoldPanel(props: HoldPanelProps) {
   const extendMutation = useMutation({
     mutationFn: (booking: Booking) => client.bookings.extend(booking.id),
     onMutate: () => setError(null),
-    onSuccess: (extended, previous) => {
+    onSuccess: (extended) => {
       onHold(extended);
-      // The server caps a hold's life: an extension that adds less than a full hold length
-      // (as long as the first one was) means the cap is reached.
-      const length = Date.parse(previous.expires_at ?? '') - Date.parse(previous.created_at);
-      const reached = Date.parse(extended.expires_at ?? '') < Date.now() + Math.min(length, 24 * 3600_000) - 2000;
-      setCapped(reached);
+      // The server caps a hold's life and answers the capped expiry: an extension that restarts
+      // the clock for less than a fresh hold's length means the cap is reached.
+      setCapped(Date.parse(extended.expires_at ?? '') < Date.now() + holdLength.current - 2000);
       warned.current = false;
       setAnnouncement(`Your hold now lasts until ${formatTime(extended.expires_at ?? extended.end_date, zone)}.`);
     },
@@ -180,7 +190,7 @@ export function HoldPanel(props: HoldPanelProps) {
   };
 
   const busy = holdMutation.isPending || extendMutation.isPending || confirmMutation.isPending || releaseMutation.isPending;
-  const when = `${formatDay(session.local_start.slice(0, 10))}, ${formatTime(session.start_date, zone)} – ${formatTime(session.end_date, zone)}`;
+  const when = `${formatDay(session.local_start.slice(0, 10))}, ${formatTimeRange(session.start_date, session.end_date, zone)}`;
 
   return (
     <section className="panel" aria-labelledby="panel-heading">

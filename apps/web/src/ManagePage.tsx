@@ -84,7 +84,7 @@ export function ManagePage({ bookingId }: { bookingId: string }) {
         <p className="venue">{venue.data?.name ?? '\u00a0'}</p>
         <h1>Manage your booking</h1>
       </header>
-      <main>{body}</main>
+      <main className="manage">{body}</main>
     </>
   );
 }

@@ -1,5 +1,5 @@
 import type { Booking, Room, Session, SessionStatus } from '@escape-room/sdk';
-import { formatMoney, formatTime } from './format.js';
+import { formatMoney, formatTimeRange } from './format.js';
 
 interface SessionGridProps {
   rooms: Room[];
@@ -63,9 +63,7 @@ export function SessionGrid({ rooms, sessions, zone, currency, chosen, hold, onC
                       aria-pressed={isChosen}
                       onClick={() => onChoose(session, room)}
                     >
-                      <span className="time">
-                        {formatTime(session.start_date, zone)} – {formatTime(session.end_date, zone)}
-                      </span>
+                      <span className="time">{formatTimeRange(session.start_date, session.end_date, zone)}</span>
                       <span className="status">{status}</span>
                     </button>
                   </li>

@@ -23,6 +23,16 @@ export function formatTime(instant: string, zone: string): string {
   }).format(new Date(instant));
 }
 
+/** A session's times at the venue, the zone named once: "19:00 – 20:00", or "19:00 – 20:00 CEST". */
+export function formatTimeRange(start: string, end: string, zone: string): string {
+  return new Intl.DateTimeFormat(undefined, {
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone: zone,
+    ...(zoneDiffers(zone) ? { timeZoneName: 'short' } : {}),
+  }).formatRange(new Date(start), new Date(end));
+}
+
 /** A venue-local day (YYYY-MM-DD) in words, e.g. "Tuesday 5 May 2026". */
 export function formatDay(date: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'full' }): string {
   // A calendar date, not an instant: noon UTC formatted in UTC is that date in every locale.
