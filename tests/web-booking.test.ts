@@ -328,7 +328,7 @@ describe('the guest booking page', () => {
       await page.goto(`${ctx.url}/?players=3`);
       await page.locator('button.day').first().waitFor();
       /** Presses Tab until the focused element matches, as a keyboard user would. */
-      const tabTo = async <T,>(description: string, matches: (arg: T) => boolean, arg: T) => {
+      const tabTo = async (description: string, matches: (arg: string) => boolean, arg: string) => {
         for (let presses = 0; presses < 80; presses++) {
           if (await page.evaluate(matches, arg)) return;
           await page.keyboard.press('Tab');
@@ -349,7 +349,7 @@ describe('the guest booking page', () => {
         `Room 3 at ${time}`,
         (start) => {
           const active = document.activeElement;
-          return active?.closest('article')?.querySelector('h3')?.textContent === 'Room 3' && (active.textContent ?? '').startsWith(start);
+          return active?.closest('article')?.querySelector('h3')?.textContent === 'Room 3' && active.textContent.startsWith(start);
         },
         time,
       );
@@ -364,7 +364,7 @@ describe('the guest booking page', () => {
       await page.getByRole('heading', { name: 'Held for you' }).waitFor();
       await tabTo('Confirm booking', (text) => document.activeElement?.textContent === text, 'Confirm booking');
       // The focus ring is visible on the button the keyboard is on.
-      await expect(page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).resolves.toBe('solid');
+      await expect(page.evaluate(() => getComputedStyle(document.activeElement ?? document.body).outlineStyle)).resolves.toBe('solid');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Booking confirmed' }).waitFor();
       await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('confirmed-heading');
@@ -417,9 +417,9 @@ describe('the guest booking page', () => {
       await page.goto(UNLISTED_ORIGIN);
       await refused;
       // Chromium shows its own error page in the refused frame instead of ours.
-      const frame = await (await page.locator('iframe').elementHandle())?.contentFrame();
-      expect(frame?.url()).toMatch(/^chrome-error:/);
-      await expect(frame?.getByRole('heading', { name: 'Book an escape room' }).count()).resolves.toBe(0);
+      const frame = await (await page.locator('iframe').elementHandle()).contentFrame();
+      expect(frame!.url()).toMatch(/^chrome-error:/);
+      await expect(frame!.getByRole('heading', { name: 'Book an escape room' }).count()).resolves.toBe(0);
     } finally {
       await context.close();
     }

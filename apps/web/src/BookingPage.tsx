@@ -41,7 +41,9 @@ export function BookingPage({ search }: { search: URLSearchParams }) {
   const confirmedHeading = useRef<HTMLHeadingElement>(null);
 
   const zone = venue.data?.timezone;
-  const today = zone ? localDate(Date.now(), zone) : null;
+  // The venue's today, as of the page's opening (the calendar's first month and past days).
+  const [openedAt] = useState(() => Date.now());
+  const today = zone ? localDate(openedAt, zone) : null;
   const shownMonth = month ?? (today ? monthOf(today) : null);
 
   const sessions = useQuery({

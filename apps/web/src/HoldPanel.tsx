@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useEffectEvent, useRef, useState, type SubmitEvent } from 'react';
 import { isBookingApiError, type Booking, type HoldInput, type Room, type Session } from '@escape-room/sdk';
 import { client } from './client.js';
 import { formatCountdown, formatDay, formatDuration, formatMoney, formatTime, formatTimeRange } from './format.js';
@@ -57,7 +57,6 @@ export function HoldPanel(props: HoldPanelProps) {
   const [lapsed, setLapsed] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const [capped, setCapped] = useState(false);
-  const warned = useRef(false);
   // How long a fresh hold lasts here (the server's BOOKING_HOLD_MINUTES), learnt from the first answer.
   const holdLength = useRef(0);
   // The Idempotency-Key of the hold being attempted: kept while the same request is retried
@@ -65,12 +64,13 @@ export function HoldPanel(props: HoldPanelProps) {
   const attempt = useRef<{ body: string; key: string } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const heldHeading = useRef<HTMLHeadingElement>(null);
-  const now = useNow(heldHere !== null || waitUntil !== null);
+  const now = useNow();
 
   useEffect(() => heading.current?.focus(), []);
+  const heldId = heldHere?.id;
   useEffect(() => {
-    if (heldHere) heldHeading.current?.focus();
-  }, [heldHere?.id]); // eslint-disable-line react-hooks/exhaustive-deps -- focus moves once per new hold
+    if (heldId) heldHeading.current?.focus();
+  }, [heldId]);
 
   /** Shows a failure; the RATE_LIMITED ones wait for Retry-After and then go again by themselves. */
   function fail(cause: unknown, retry: () => void) {
@@ -94,14 +94,16 @@ export function HoldPanel(props: HoldPanelProps) {
       holdLength.current = Date.parse(booking.expires_at ?? '') - Date.parse(booking.created_at);
       setLapsed(false);
       setCapped(false);
-      warned.current = false;
       onHold(booking);
       setAnnouncement(`Session held for you until ${formatTime(booking.expires_at ?? booking.end_date, zone)}. Confirm before then.`);
     },
     onError: (cause, input) => {
       if (!isTemporary(cause)) attempt.current = null;
       const code = errorCode(cause);
-      if (code === 'SLOT_UNAVAILABLE') return onTaken();
+      if (code === 'SLOT_UNAVAILABLE') {
+        onTaken();
+        return;
+      }
       if (code === 'VALIDATION_ERROR' && isBookingApiError(cause)) {
         const fields: FieldErrors = {};
         for (const issue of cause.issues) {
@@ -130,7 +132,6 @@ export function HoldPanel(props: HoldPanelProps) {
       // The server caps a hold's life and answers the capped expiry: an extension that restarts
       // the clock for less than a fresh hold's length means the cap is reached.
       setCapped(Date.parse(extended.expires_at ?? '') < Date.now() + holdLength.current - 2000);
-      warned.current = false;
       setAnnouncement(`Your hold now lasts until ${formatTime(extended.expires_at ?? extended.end_date, zone)}.`);
     },
     onError: (cause, booking) => (errorCode(cause) === 'HOLD_EXPIRED' ? lapse() : fail(cause, () => extendMutation.mutate(booking))),
@@ -157,23 +158,33 @@ export function HoldPanel(props: HoldPanelProps) {
   });
 
   const remaining = heldHere?.expires_at ? Date.parse(heldHere.expires_at) - now : null;
+
+  // The hold's own clock: a warning a minute before it lapses, then the lapse itself (unless a
+  // confirmation is on its way: the server decides that one).
+  const onLapse = useEffectEvent(() => {
+    if (!confirmMutation.isPending) lapse();
+  });
+  const onWarn = useEffectEvent(() => setAnnouncement('Less than a minute left on your hold.'));
+  const expiresAt = heldHere?.expires_at;
   useEffect(() => {
-    if (remaining === null) return;
-    if (remaining <= 0 && !confirmMutation.isPending) lapse();
-    else if (remaining <= WARN_MS && !warned.current) {
-      warned.current = true;
-      setAnnouncement('Less than a minute left on your hold.');
-    }
-  }); // eslint-disable-line react-hooks/exhaustive-deps -- runs on every tick of the countdown
+    if (!expiresAt) return;
+    const left = Date.parse(expiresAt) - Date.now();
+    const timers = [setTimeout(onLapse, Math.max(0, left))];
+    if (left > WARN_MS) timers.push(setTimeout(onWarn, left - WARN_MS));
+    return () => timers.forEach((timer) => clearTimeout(timer));
+  }, [expiresAt]);
 
   // After RATE_LIMITED, try once more when the server said we may.
-  const waitLeft = waitUntil === null ? null : waitUntil - now;
+  const onWaited = useEffectEvent(() => {
+    setWaitUntil(null);
+    error?.retry();
+  });
   useEffect(() => {
-    if (waitLeft !== null && waitLeft <= 0 && error) {
-      setWaitUntil(null);
-      error.retry();
-    }
-  }, [waitLeft, error]);
+    if (waitUntil === null) return;
+    const timer = setTimeout(onWaited, Math.max(0, waitUntil - Date.now()));
+    return () => clearTimeout(timer);
+  }, [waitUntil]);
+  const waitLeft = waitUntil === null ? null : waitUntil - now;
 
   const holdInput = (replacing: boolean): HoldInput => ({
     room_id: session.room_id,
@@ -184,7 +195,7 @@ export function HoldPanel(props: HoldPanelProps) {
     ...(replacing && hold ? { replaces: hold.id } : {}),
   });
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     holdMutation.mutate(holdInput(true));
   };

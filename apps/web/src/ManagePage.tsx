@@ -3,6 +3,7 @@ import type { BookingStatus } from '@escape-room/sdk';
 import { BookingDetails } from './BookingDetails.js';
 import { CALENDAR_URL, client } from './client.js';
 import { formatDay, formatTime, localDate } from './format.js';
+import { useNow } from './hooks.js';
 import { describeError } from './messages.js';
 
 const STATUS_TEXT: Record<BookingStatus, string> = {
@@ -16,6 +17,8 @@ const STATUS_TEXT: Record<BookingStatus, string> = {
 /** `/bookings/{id}`: the booking, and a way to cancel it while the venue allows. */
 export function ManagePage({ bookingId }: { bookingId: string }) {
   const queryClient = useQueryClient();
+  // The cancel button goes away by itself when the window closes with the page open.
+  const now = useNow();
   const venue = useQuery({ queryKey: ['venue'], queryFn: () => client.venue() });
   const booking = useQuery({ queryKey: ['booking', bookingId], queryFn: () => client.bookings.get(bookingId) });
   const cancel = useMutation({
@@ -54,7 +57,7 @@ export function ManagePage({ bookingId }: { bookingId: string }) {
           </p>
         )}
         {b.status === 'confirmed' &&
-          (Date.now() < until ? (
+          (now < until ? (
             <div className="cancel">
               <p>You can cancel free of charge until {untilText}.</p>
               <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
