@@ -407,6 +407,47 @@ describe('the guest booking page', () => {
     }
   });
 
+  it('waits as long as Retry-After says when rate limited, then holds with the same key', async () => {
+    const { context, page } = await openGuest(ctx.url);
+    try {
+      const session = await sessionAt(ctx.api, 3, '14:00');
+      const sent: { key: string; at: number }[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/trpc/bookings.hold')) sent.push({ key: request.headers()['idempotency-key'] ?? '', at: Date.now() });
+      });
+      // One 429 in the server's own shape: a real limiter's Retry-After runs up to a minute, and
+      // the SDK's reading of the real header is proven in rate-limits.test.ts.
+      await page.route(
+        '**/trpc/bookings.hold**',
+        (route) =>
+          route.fulfill({
+            status: 429,
+            headers: { 'content-type': 'application/json', 'retry-after': '2' },
+            body: JSON.stringify({
+              error: { message: 'Too many requests', code: -32029, data: { code: 'RATE_LIMITED', message: 'Too many requests', httpStatus: 429, path: 'bookings.hold' } },
+            }),
+          }),
+        { times: 1 },
+      );
+      await page.goto(`${ctx.url}/?players=2`);
+      await chooseTargetDay(page);
+      await sessionButton(page, 'Room 3', session).click();
+      await page.getByLabel('Your name').fill('Busy Guest');
+      await page.getByLabel('Email').fill('busy@example.com');
+      await page.getByRole('button', { name: 'Hold this session' }).click();
+      await page.getByText('Too many attempts from here').waitFor();
+      await page.getByText(/Trying again in \d+ s/).waitFor();
+      await shoot(page, '13-rate-limited', 'desktop');
+      await expectAccessible(page, 'rate limited');
+      await page.getByRole('heading', { name: 'Held for you' }).waitFor();
+      expect(sent).toHaveLength(2);
+      expect(sent[1]!.key).toBe(sent[0]!.key);
+      expect(sent[1]!.at - sent[0]!.at).toBeGreaterThanOrEqual(1900);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('lets a listed origin frame the page and no other, checked in the browser', async () => {
     const { context, page } = await openGuest(ctx.url);
     try {
