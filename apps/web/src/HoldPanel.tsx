@@ -53,12 +53,12 @@ export function HoldPanel(props: HoldPanelProps) {
   const heldHere = hold !== null && hold.room_id === session.room_id && Date.parse(hold.start_date) === Date.parse(session.start_date) ? hold : null;
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<{ error: unknown; retry: () => void } | null>(null);
-  const [waitUntil, setWaitUntil] = useState<number | null>(null);
+  const [waitUntil, setWaitUntil] = useState<{ at: number; seconds: number } | null>(null);
   const [lapsed, setLapsed] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const [capped, setCapped] = useState(false);
   // How long a fresh hold lasts here (the server's BOOKING_HOLD_MINUTES), learnt from the first answer.
-  const holdLength = useRef(0);
+  const [holdLength, setHoldLength] = useState(0);
   // The Idempotency-Key of the hold being attempted: kept while the same request is retried
   // after a temporary failure, so a double click or a retry never holds two sessions.
   const attempt = useRef<{ body: string; key: string } | null>(null);
@@ -75,7 +75,7 @@ export function HoldPanel(props: HoldPanelProps) {
   /** Shows a failure; the RATE_LIMITED ones wait for Retry-After and then go again by themselves. */
   function fail(cause: unknown, retry: () => void) {
     const wait = retryAfter(cause);
-    if (wait !== undefined) setWaitUntil(Date.now() + wait * 1000);
+    if (wait !== undefined) setWaitUntil({ at: Date.now() + wait * 1000, seconds: wait });
     setError({ error: cause, retry });
   }
 
@@ -91,7 +91,7 @@ export function HoldPanel(props: HoldPanelProps) {
     },
     onSuccess: (booking) => {
       attempt.current = null;
-      holdLength.current = Date.parse(booking.expires_at ?? '') - Date.parse(booking.created_at);
+      setHoldLength(Date.parse(booking.expires_at ?? '') - Date.parse(booking.created_at));
       setLapsed(false);
       setCapped(false);
       onHold(booking);
@@ -131,7 +131,7 @@ export function HoldPanel(props: HoldPanelProps) {
       onHold(extended);
       // The server caps a hold's life and answers the capped expiry: an extension that restarts
       // the clock for less than a fresh hold's length means the cap is reached.
-      setCapped(Date.parse(extended.expires_at ?? '') < Date.now() + holdLength.current - 2000);
+      setCapped(Date.parse(extended.expires_at ?? '') < Date.now() + holdLength - 2000);
       setAnnouncement(`Your hold now lasts until ${formatTime(extended.expires_at ?? extended.end_date, zone)}.`);
     },
     onError: (cause, booking) => (errorCode(cause) === 'HOLD_EXPIRED' ? lapse() : fail(cause, () => extendMutation.mutate(booking))),
@@ -157,7 +157,7 @@ export function HoldPanel(props: HoldPanelProps) {
     onError: (cause, booking) => (errorCode(cause) === 'HOLD_EXPIRED' ? lapse() : fail(cause, () => releaseMutation.mutate(booking))),
   });
 
-  const remaining = heldHere?.expires_at ? Date.parse(heldHere.expires_at) - now : null;
+  const remaining = heldHere?.expires_at ? Math.min(Date.parse(heldHere.expires_at) - now, holdLength || Infinity) : null;
 
   // The hold's own clock: a warning a minute before it lapses, then the lapse itself (unless a
   // confirmation is on its way: the server decides that one).
@@ -181,10 +181,11 @@ export function HoldPanel(props: HoldPanelProps) {
   });
   useEffect(() => {
     if (waitUntil === null) return;
-    const timer = setTimeout(onWaited, Math.max(0, waitUntil - Date.now()));
+    const timer = setTimeout(onWaited, Math.max(0, waitUntil.at - Date.now()));
     return () => clearTimeout(timer);
   }, [waitUntil]);
-  const waitLeft = waitUntil === null ? null : waitUntil - now;
+  // `now` ticks once a second, so it can lag: never show more than was asked for.
+  const waitLeft = waitUntil === null ? null : Math.min(waitUntil.at - now, waitUntil.seconds * 1000);
 
   const holdInput = (replacing: boolean): HoldInput => ({
     room_id: session.room_id,
@@ -200,7 +201,8 @@ export function HoldPanel(props: HoldPanelProps) {
     holdMutation.mutate(holdInput(true));
   };
 
-  const busy = holdMutation.isPending || extendMutation.isPending || confirmMutation.isPending || releaseMutation.isPending;
+  const busy =
+    holdMutation.isPending || extendMutation.isPending || confirmMutation.isPending || releaseMutation.isPending || (waitLeft !== null && waitLeft > 0);
   const when = `${formatDay(session.local_start.slice(0, 10))}, ${formatTimeRange(session.start_date, session.end_date, zone)}`;
 
   return (
@@ -266,7 +268,7 @@ export function HoldPanel(props: HoldPanelProps) {
       )}
 
       {error && (
-        <div className="message error" role="alert">
+        <div className={`message ${errorCode(error.error) === 'RATE_LIMITED' ? 'warning' : 'error'}`} role="alert">
           <p>{describeError(error.error)}</p>
           {waitLeft !== null && waitLeft > 0 ? (
             <p>Trying again in {formatDuration(waitLeft / 1000)}…</p>

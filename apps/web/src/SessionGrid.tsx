@@ -53,7 +53,7 @@ export function SessionGrid({ rooms, sessions, zone, currency, chosen, hold, onC
               {roomSessions.map((session) => {
                 const mine = hold !== null && sameSession(hold, session);
                 const isChosen = chosen !== null && sameSession(chosen, session);
-                const status = mine ? 'Held for you' : STATUS_TEXT[session.status];
+                const status = mine ? 'Held for you' : isChosen ? 'Selected' : STATUS_TEXT[session.status];
                 return (
                   <li key={session.start_date}>
                     <button
