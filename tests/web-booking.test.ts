@@ -240,6 +240,39 @@ describe('the guest booking page', () => {
     }
   });
 
+  it('swaps the hold when the guest chooses another session, so one guest never holds two', async () => {
+    const { context, page } = await openGuest(ctx.url);
+    try {
+      const first = await sessionAt(ctx.api, 2, '16:00');
+      const second = await sessionAt(ctx.api, 2, '18:00');
+      await page.goto(`${ctx.url}/?players=2`);
+      await chooseTargetDay(page);
+      await sessionButton(page, 'Room 2', first).click();
+      await page.getByLabel('Your name').fill('Switching Guest');
+      await page.getByLabel('Email').fill('switch@example.com');
+      await page.getByRole('button', { name: 'Hold this session' }).click();
+      await page.getByRole('heading', { name: 'Held for you' }).waitFor();
+
+      await sessionButton(page, 'Room 2', second).click();
+      await page.getByText('You are holding another session; holding this one gives that one back.').waitFor();
+      await page.getByRole('button', { name: 'Hold this session instead' }).click();
+      await page.getByRole('heading', { name: 'Held for you' }).waitFor();
+      await expect(page.locator('.summary').innerText()).resolves.toContain(venueRange(second));
+      const mine = (await ctx.api('GET', '/bookings?room_id=2', { headers: admin })).body.bookings.filter(
+        (b: { guest: { email: string } }) => b.guest.email === 'switch@example.com',
+      );
+      expect(mine.map((b: { status: string; start_date: string }) => [b.status, b.start_date])).toEqual([
+        ['released', first.start_date],
+        ['pending', second.start_date],
+      ]);
+      await page.getByRole('button', { name: 'Give it back' }).click();
+      await page.getByText('You gave the session back.').waitFor();
+      await expectAccessible(page, 'given back');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('says until when cancelling was possible once the window has closed', async () => {
     const session = await sessionAt(ctx.api, 3, '18:00');
     const held = await ctx.api('POST', '/bookings', {

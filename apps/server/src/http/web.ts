@@ -36,7 +36,9 @@ export function webContentSecurityPolicy(frameAncestors: string[]): string {
  * index.html never cached, at `/` and at `/bookings/:id` (the page routes on the client).
  */
 export const web: FastifyPluginAsync<WebOptions> = async (app, { frameAncestors }) => {
-  const index = await readFile(join(WEB_DIST, 'index.html'), 'utf8');
+  const index = await readFile(join(WEB_DIST, 'index.html'), 'utf8').catch((error: unknown) => {
+    throw new Error(`The guest booking page is not built (${WEB_DIST}): run \`pnpm build\` first`, { cause: error });
+  });
   const csp = webContentSecurityPolicy(frameAncestors);
   await app.register(fastifyStatic, {
     root: join(WEB_DIST, 'assets'),
