@@ -36,6 +36,13 @@ export default defineConfig(
     // The guest page: the rules of hooks, and the React Compiler's checks that come with them.
     files: ['apps/web/src/**/*.{ts,tsx}'],
     extends: [reactHooks.configs.flat['recommended-latest']],
+    rules: {
+      // The page talks to the API as any customer would: through the published SDK only.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@escape-room/*', '!@escape-room/sdk'], message: 'apps/web imports the API only through @escape-room/sdk' }] },
+      ],
+    },
   },
   {
     files: ['tests/**/*.ts', '**/*.test.ts'],

@@ -501,6 +501,11 @@ describe('the guest booking page', () => {
     const pageHeaders = (await fetch(`${ctx.url}/`)).headers;
     expect(pageHeaders.get('content-security-policy')).toContain(`frame-ancestors 'self' ${LISTED_ORIGIN}`);
     expect(pageHeaders.get('x-frame-options')).toBeNull();
+    // index.html is asked for again every time; the hashed files it names are kept for good.
+    expect(pageHeaders.get('cache-control')).toBe('no-cache');
+    const script = /<script[^>]+src="([^"]+)"/.exec(await (await fetch(`${ctx.url}/bookings/any-id`)).text())?.[1];
+    expect(script).toMatch(/^\/assets\/.+-[\w-]{8}\.js$/);
+    expect((await fetch(`${ctx.url}${script}`)).headers.get('cache-control')).toContain('immutable');
     expect((await fetch(`${ctx.url}/api/v1/rooms`)).headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 
