@@ -1,6 +1,7 @@
 // @ts-check
 import eslint from '@eslint/js';
 import { defineConfig } from 'eslint/config';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
@@ -10,7 +11,7 @@ export default defineConfig(
     ignores: ['**/dist/**', '**/node_modules/**', 'test-results/**', 'coverage/**', 'tests/fixtures/**'],
   },
   {
-    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'tests/**/*.ts', 'bench/src/**/*.ts'],
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.{ts,tsx}', 'apps/web/vite.config.ts', 'tests/**/*.ts', 'bench/src/**/*.ts'],
     extends: [eslint.configs.recommended, tseslint.configs.strictTypeChecked, tseslint.configs.stylisticTypeChecked],
     languageOptions: {
       parserOptions: {
@@ -29,6 +30,18 @@ export default defineConfig(
       '@typescript-eslint/require-await': 'off',
       // `() => resolve()` and Fastify's `return done()` hand a void call back from a void callback: idioms, not confusion.
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true }],
+    },
+  },
+  {
+    // The guest page: the rules of hooks, and the React Compiler's checks that come with them.
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    extends: [reactHooks.configs.flat['recommended-latest']],
+    rules: {
+      // The page talks to the API as any customer would: through the published SDK only.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@escape-room/*', '!@escape-room/sdk'], message: 'apps/web imports the API only through @escape-room/sdk' }] },
+      ],
     },
   },
   {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@escape-room/api/router';
+import { BookingApiError, createBookingClient } from '@escape-room/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase } from '@escape-room/test-utils';
 import { freePort } from '@escape-room/test-utils';
@@ -35,6 +36,14 @@ describe('rate limits on one instance', () => {
       const viaTrpc = await trpc.bookings.hold.mutate(holdBody(4, 24)).catch((error: unknown) => error);
       expect(viaTrpc).toBeInstanceOf(TRPCClientError);
       expect((viaTrpc as TRPCClientError<AppRouter>).data?.code).toBe('RATE_LIMITED');
+      // The SDK hands the header on, so a page can wait exactly that long before trying again.
+      const viaSdk = await createBookingClient({ baseUrl: ctx.url, retries: 0 })
+        .bookings.hold(holdBody(5, 24))
+        .catch((error: unknown) => error);
+      expect(viaSdk).toBeInstanceOf(BookingApiError);
+      expect(viaSdk).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+      expect((viaSdk as BookingApiError).retryAfterSeconds).toBeGreaterThan(0);
+      expect((viaSdk as BookingApiError).retryAfterSeconds).toBeLessThanOrEqual(60);
 
       // Reads are a different budget.
       expect((await ctx.api('GET', '/rooms')).status).toBe(200);

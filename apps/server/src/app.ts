@@ -12,6 +12,7 @@ import { redactingErrorSerializer } from './http/log-redaction.js';
 import { restApi } from './http/rest.js';
 import { useSecurityHeaders } from './http/security-headers.js';
 import { trpcApi } from './http/trpc.js';
+import { web } from './http/web.js';
 import { createRateLimiter, unlimited, type RateLimiter } from './rate-limit/limiter.js';
 import { connectRedis } from './rate-limit/redis.js';
 import { contextFactory } from './context.js';
@@ -21,6 +22,7 @@ type ServerConfig = Pick<
   | 'ADMIN_API_KEY'
   | 'LOG_LEVEL'
   | 'CORS_ORIGINS'
+  | 'FRAME_ANCESTORS'
   | 'RATE_LIMIT_ENABLED'
   | 'RATE_LIMIT_READS_PER_MINUTE'
   | 'RATE_LIMIT_WRITES_PER_MINUTE'
@@ -106,6 +108,7 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
   const makeContext = contextFactory(service, config.ADMIN_API_KEY, rateLimiter(app, config));
   await app.register(health, { pingDatabase });
   await app.register(docs);
+  await app.register(web, { frameAncestors: config.FRAME_ANCESTORS });
   await app.register(trpcApi, { makeContext });
   await app.register(calendarRoute, { makeContext });
   await app.register(restApi, { prefix: REST_PREFIX, makeContext });

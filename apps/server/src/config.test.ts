@@ -61,4 +61,20 @@ describe('configuration', () => {
   ])('refuses %s=%j, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });
+
+  it('reads FRAME_ANCESTORS as a list of bare origins, empty by default', () => {
+    expect(loadConfig({}).FRAME_ANCESTORS).toEqual([]);
+    expect(loadConfig({ FRAME_ANCESTORS: ' https://shop.example.com, http://127.0.0.1:8080 ' }).FRAME_ANCESTORS).toEqual([
+      'https://shop.example.com',
+      'http://127.0.0.1:8080',
+    ]);
+  });
+
+  // Each origin lands in a CSP header: a path, a wildcard or a directive break would widen it.
+  it.each(['shop.example.com', 'https://shop.example.com/embed', "https://a.example;script-src 'unsafe-inline'", 'https://*.example.com', 'ftp://files.example.com'])(
+    'refuses FRAME_ANCESTORS=%j, naming it',
+    (origins) => {
+      expect(() => loadConfig({ FRAME_ANCESTORS: origins })).toThrow(/FRAME_ANCESTORS/);
+    },
+  );
 });

@@ -73,6 +73,15 @@ function mailbox(text: string, ctx: z.RefinementCtx): MailFrom {
   return { name: name === '' ? undefined : name, address };
 }
 
+/** A comma-separated list of origins, each checked by `origin`; empty by default. */
+function originList(origin: z.ZodType<string, string>) {
+  return z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(origin));
+}
+
 function envSchema(baseDir: string) {
   return z
     .object({
@@ -100,11 +109,12 @@ function envSchema(baseDir: string) {
       RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(120),
       RATE_LIMIT_HOLDS_PER_MINUTE: z.coerce.number().int().positive().default(30),
       REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'expected redis://host:port')),
-      CORS_ORIGINS: z
-        .string()
-        .default('')
-        .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
-        .pipe(z.array(z.url({ message: 'expected comma-separated origins such as https://shop.example.com' }))),
+      CORS_ORIGINS: originList(z.url({ message: 'expected comma-separated origins such as https://shop.example.com' })),
+      // Pages that may show the guest booking page in a frame. Each goes into a CSP header, so
+      // only a bare origin passes (no path, and nothing that could end the directive).
+      FRAME_ANCESTORS: originList(
+        z.url().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, { message: 'expected comma-separated origins such as https://shop.example.com' }),
+      ),
       ROOMS_FILE: z.string().default(`${REPO_ROOT}data/rooms.json`),
       VENUE_FILE: z.string().default(`${REPO_ROOT}data/venue.json`),
       SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default('normal'),

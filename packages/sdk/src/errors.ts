@@ -19,14 +19,27 @@ export class BookingApiError extends Error {
     readonly status: number,
     /** For `VALIDATION_ERROR`: which fields were wrong, and why. */
     readonly issues: FieldIssue[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number | undefined },
   ) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+
+  /** For `RATE_LIMITED`: how long to wait before trying again, from the answer's Retry-After header. */
+  readonly retryAfterSeconds: number | undefined;
 }
 
 export function isBookingApiError(error: unknown): error is BookingApiError {
   return error instanceof BookingApiError;
+}
+
+/** Retry-After in seconds (the API sends delta-seconds, never a date); undefined when absent. */
+function retryAfter(meta: Record<string, unknown> | undefined): number | undefined {
+  // httpLink and httpBatchLink leave the fetch Response in `meta.response`.
+  const response = meta?.response as { headers?: { get?: (name: string) => string | null } } | undefined;
+  const header = response?.headers?.get?.('retry-after');
+  const seconds = header == null ? NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
 interface ErrorData {
@@ -41,7 +54,10 @@ export function toBookingApiError(error: unknown): BookingApiError {
   if (error instanceof TRPCClientError) {
     const data = (error.data ?? {}) as ErrorData;
     if (data.code && API_CODES.has(data.code)) {
-      return new BookingApiError(data.code as ErrorCode, error.message, data.httpStatus ?? 0, data.issues ?? [], { cause: error });
+      return new BookingApiError(data.code as ErrorCode, error.message, data.httpStatus ?? 0, data.issues ?? [], {
+        cause: error,
+        retryAfterSeconds: retryAfter(error.meta),
+      });
     }
     if (error.cause instanceof TypeError || error.cause?.name === 'AbortError') {
       return new BookingApiError('NETWORK_ERROR', `The booking API could not be reached: ${error.cause.message}`, 0, [], { cause: error });
