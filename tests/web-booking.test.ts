@@ -339,9 +339,26 @@ describe('the guest booking page', () => {
   it('preselects a room and a party size from the address', async () => {
     const { context, page } = await openGuest(ctx.url, 'phone');
     try {
+      // Until the guest picks a day, the calendar shows the month's first day with a session to
+      // choose. Asked before and after the page loads, so a session starting meanwhile is no flake.
+      const month = `${TODAY.slice(0, 7)}-01`;
+      const monthDays = new Date(Date.UTC(Number(TODAY.slice(0, 4)), Number(TODAY.slice(5, 7)), 0)).getUTCDate();
+      const firstOpenDay = async () => {
+        const listed = await ctx.api('GET', `/sessions?date=${month}&days=${monthDays}&room_id=3&players=5`);
+        const open = (listed.body.sessions as { status: string; local_start: string }[]).filter((s) => s.status !== 'closed');
+        return open.map((s) => s.local_start.slice(0, 10)).sort()[0] ?? null;
+      };
+      const before = await firstOpenDay();
       await page.goto(`${ctx.url}/?room_id=3&players=5`);
       await expect.poll(() => page.getByLabel('Players').inputValue()).toBe('5');
       await page.getByText('Showing Room 3 only').waitFor();
+      const after = await firstOpenDay();
+      if (before === null && after === null) {
+        await page.getByText('No sessions to choose this month').waitFor();
+      } else {
+        await page.locator('button.day[aria-pressed="true"]').waitFor();
+        expect([before, after]).toContain(await page.locator('button.day[aria-pressed="true"]').getAttribute('data-date'));
+      }
       await chooseTargetDay(page);
       await page.getByRole('article', { name: 'Room 3' }).waitFor();
       await expect(page.getByRole('article', { name: 'Room 2' }).count()).resolves.toBe(0);

@@ -58,7 +58,9 @@ export function BookingPage({ search }: { search: URLSearchParams }) {
     () => new Set((sessions.data?.sessions ?? []).filter((s) => s.status !== 'closed').map((s) => s.local_start.slice(0, 10))),
     [sessions.data],
   );
-  const daySessions = (sessions.data?.sessions ?? []).filter((s) => s.local_start.slice(0, 10) === date);
+  // Until the guest picks a day, the month's first day with a session to choose is shown.
+  const shownDate = date ?? [...open].sort()[0] ?? null;
+  const daySessions = (sessions.data?.sessions ?? []).filter((s) => s.local_start.slice(0, 10) === shownDate);
   const horizon = venue.data?.horizon_days;
   const lastDay = today && horizon != null ? addDays(today, horizon) : null;
 
@@ -153,12 +155,15 @@ export function BookingPage({ search }: { search: URLSearchParams }) {
         )}
         <Calendar
           month={shownMonth}
-          selected={date}
+          selected={shownDate}
           open={open}
           loading={sessions.isFetching}
           canGoBack={shownMonth > monthOf(today)}
           canGoForward={lastDay === null || addDays(shownMonth, daysInMonth(shownMonth)) <= lastDay}
-          onMonth={setMonth}
+          onMonth={(next) => {
+            setMonth(next);
+            setDate(null);
+          }}
           onSelect={(day) => {
             setDate(day);
             setNotice(null);
@@ -177,14 +182,14 @@ export function BookingPage({ search }: { search: URLSearchParams }) {
 
       <section aria-labelledby="sessions-heading">
         <h2 id="sessions-heading" ref={sessionsHeading} tabIndex={-1}>
-          2. Choose a session{date ? ` on ${formatDay(date)}` : ''}
+          2. Choose a session{shownDate ? ` on ${formatDay(shownDate)}` : ''}
         </h2>
         {notice && (
           <p className="message warning" role="alert">
             {notice}
           </p>
         )}
-        {date ? (
+        {shownDate ? (
           sessions.data && (
             <SessionGrid
               rooms={roomList}
@@ -200,7 +205,7 @@ export function BookingPage({ search }: { search: URLSearchParams }) {
             />
           )
         ) : (
-          <p>Choose a day to see its sessions.</p>
+          <p>{sessions.isFetching ? 'Loading sessions…' : 'No sessions to choose this month: try the next one.'}</p>
         )}
       </section>
 
