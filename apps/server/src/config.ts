@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SQLITE_SYNCHRONOUS_MODES, parseDatabaseUrl, type DatabaseTarget } from '@escape-room/booking-core/db';
 import { DEFAULT_MAX_LIVE_HOLDS_PER_GUEST, DEFAULT_RETRY_SCHEDULE_SECONDS } from '@escape-room/booking-core/domain';
-import { DEFAULT_EVENT_RETENTION_DAYS } from '@escape-room/booking-core/service';
+import { DEFAULT_EVENT_RETENTION_DAYS, parseSender, type MailSender } from '@escape-room/booking-core/service';
 
 /** The repository root: data/ lives there whether we run from src (tsx) or dist (node). */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -49,28 +49,13 @@ function publicUrl(text: string, ctx: z.RefinementCtx): string {
   return url.origin;
 }
 
-/** `bookings@example.com`, `Locked In Paris <bookings@example.com>` or `"Locked In, Paris" <bookings@example.com>`. */
-const MAILBOX = /^(?:(?<name>[^<>\r\n]*?)\s*<(?<bracketed>[^<>\s@]+@[^<>\s@]+)>|(?<bare>[^<>\s@"]+@[^<>\s@"]+))$/;
-/** A domain with at least one label, or a literal such as `localhost`. */
-const DOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
+const DEFAULT_MAIL_FROM: MailSender = { name: undefined, address: 'bookings@localhost' };
 
-/** MAIL_FROM: the address emails come from (its domain names their Message-IDs), and a display name (the venue's name when none). */
-export interface MailFrom {
-  name: string | undefined;
-  address: string;
-}
-const DEFAULT_MAIL_FROM: MailFrom = { name: undefined, address: 'bookings@localhost' };
-
-function mailbox(text: string, ctx: z.RefinementCtx): MailFrom {
-  const groups = MAILBOX.exec(text.trim())?.groups;
-  const address = groups?.bracketed ?? groups?.bare;
-  if (!address || !DOMAIN.test(address.slice(address.lastIndexOf('@') + 1))) {
-    ctx.addIssue({ code: 'custom', message: 'expected an address such as bookings@example.com or "Locked In Paris <bookings@example.com>"' });
-    return z.NEVER;
-  }
-  // An empty display name (`<bookings@example.com>`) is none: the venue's name stands in.
-  const name = groups?.name?.trim().replace(/^"(.*)"$/, '$1');
-  return { name: name === '' ? undefined : name, address };
+function mailbox(text: string, ctx: z.RefinementCtx): MailSender {
+  const sender = parseSender(text);
+  if (sender) return sender;
+  ctx.addIssue({ code: 'custom', message: 'expected an address such as bookings@example.com or "Locked In Paris <bookings@example.com>"' });
+  return z.NEVER;
 }
 
 /** A comma-separated list of origins, each checked by `origin`; empty by default. */

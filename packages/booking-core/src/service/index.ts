@@ -16,7 +16,7 @@ export type { ServiceDeps, EndpointRules } from './deps.js';
 export { DEFAULT_EVENT_RETENTION_DAYS, DEFAULT_PUBLIC_URL } from './deps.js';
 export type { Outbox } from './outbox.js';
 export { deliverDue, startDispatcher, leaseMs, type Dispatcher, type DeliveryOptions, type DispatchOptions, type DeliveryLogger } from './delivery.js';
-export { sendDueEmails, startMailDispatcher, type MailOptions, type MailDispatchOptions, type Sender as MailSender } from './mail.js';
+export { parseSender, sendDueEmails, startMailDispatcher, type MailOptions, type MailDispatchOptions, type Sender as MailSender } from './mail.js';
 export { bookingCalendar } from './calendar.js';
 export { renderGuestEmail, escapeHtml } from './mail-content.js';
 export { readRoomsFile, readVenueFile, seedDatabase } from './seed.js';

@@ -1,4 +1,5 @@
 import { createTransport } from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
 import type { BookingEvent } from '../contract/events.js';
 import { isPermanentRefusal, messageId, type EmailStatus } from '../domain/mail-policy.js';
 import { retryStep, type DeliveryPolicy } from '../domain/webhook-policy.js';
@@ -21,6 +22,26 @@ const ERROR_CHARS = 1000;
 export interface Sender {
   name?: string | undefined;
   address: string;
+}
+
+/** A domain of one or more labels, or a single one such as `localhost`. */
+const DOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
+
+/**
+ * Reads `bookings@example.com`, `Locked In Paris <bookings@example.com>` or
+ * `"Locked In, Paris" <bookings@example.com>` with nodemailer's own address parser; undefined
+ * unless it is exactly one mailbox whose domain can name Message-IDs.
+ */
+export function parseSender(text: string): Sender | undefined {
+  const parsed = addressparser(text);
+  const [mailbox] = parsed;
+  // The parser is lenient: `a@b c@d` reads as the address a@b named "c@d". A name with an @ is
+  // far likelier a second address than a name, so it is refused.
+  if (parsed.length !== 1 || !mailbox?.address || mailbox.name.includes('@')) return undefined;
+  const at = mailbox.address.lastIndexOf('@');
+  if (at < 1 || !DOMAIN.test(mailbox.address.slice(at + 1))) return undefined;
+  // An empty display name (`<bookings@example.com>`) is none: the venue's name stands in.
+  return { name: mailbox.name === '' ? undefined : mailbox.name, address: mailbox.address };
 }
 
 export interface MailOptions extends DeliveryPolicy {
