@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { MAX_PARTY, type Booking, type Room, type Session } from '@escape-room/sdk';
 import { BookingDetails } from './BookingDetails.js';
 import { Calendar } from './Calendar.js';
-import { CALENDAR_URL, MANAGE_PATH, client } from './client.js';
+import { client, linksOf } from './client.js';
 import { addDays, daysInMonth, formatDay, localDate, monthOf, zoneDiffers } from './format.js';
 import { HoldPanel, type Guest } from './HoldPanel.js';
 import { describeError, plainMessage } from './messages.js';
@@ -103,8 +103,8 @@ export function BookingPage({ search }: { search: URLSearchParams }) {
           <p role="status">See you soon, {confirmed.guest.name}! Keep your reference for any question.</p>
           <BookingDetails booking={confirmed} zone={zone} />
           <p className="links">
-            <a href={CALENDAR_URL(confirmed.id)}>Add to calendar</a>
-            <a href={MANAGE_PATH(confirmed.id)}>Manage your booking</a>
+            <a href={linksOf(confirmed.id).calendar}>Add to calendar</a>
+            <a href={linksOf(confirmed.id).manage}>Manage your booking</a>
           </p>
           <button
             type="button"

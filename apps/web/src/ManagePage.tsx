@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { BookingStatus } from '@escape-room/sdk';
 import { BookingDetails } from './BookingDetails.js';
-import { CALENDAR_URL, client } from './client.js';
+import { client, linksOf } from './client.js';
 import { formatDay, formatTime, localDate } from './format.js';
 import { useNow } from './hooks.js';
 import { describeError } from './messages.js';
@@ -53,7 +53,7 @@ export function ManagePage({ bookingId }: { bookingId: string }) {
         <BookingDetails booking={b} zone={zone} />
         {b.status === 'confirmed' && (
           <p className="links">
-            <a href={CALENDAR_URL(b.id)}>Add to calendar</a>
+            <a href={linksOf(b.id).calendar}>Add to calendar</a>
           </p>
         )}
         {b.status === 'confirmed' &&

@@ -1,7 +1,7 @@
-import { createBookingClient } from '@escape-room/sdk';
+import { createBookingClient, guestLinks } from '@escape-room/sdk';
 
 /** The published SDK, against the origin that served the page: no request leaves it. */
 export const client = createBookingClient({ baseUrl: window.location.origin });
 
-export const CALENDAR_URL = (bookingId: string) => `/api/v1/bookings/${encodeURIComponent(bookingId)}/calendar.ics`;
-export const MANAGE_PATH = (bookingId: string) => `/bookings/${encodeURIComponent(bookingId)}`;
+/** The booking's manage page and calendar file, as the emails link to them, but relative to this origin. */
+export const linksOf = (bookingId: string) => guestLinks('', bookingId);

@@ -1,12 +1,16 @@
-import { CALENDAR_PATH, REST_PREFIX } from '@escape-room/booking-core/contract';
+import { z } from 'zod';
+import { BookingId, CALENDAR_PATH, REST_PREFIX } from '@escape-room/booking-core/contract';
 import { rest } from './rest-meta.js';
 
 // A booking's calendar file is text/calendar, not JSON, so no procedure can serve it: the server
 // routes it itself. This is its one description, for the route (path, budget) and the document.
 
+/** An OpenAPI path (`/bookings/{booking_id}`) in Fastify's route syntax (`/bookings/:booking_id`). */
+export const routePattern = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
+
 export const calendarFile = {
   /** Where the server routes it, in Fastify's syntax. */
-  route: `${REST_PREFIX}${CALENDAR_PATH.replace('{booking_id}', ':booking_id')}`,
+  route: `${REST_PREFIX}${routePattern(CALENDAR_PATH)}`,
   meta: rest('GET', CALENDAR_PATH, {
     tag: 'Bookings',
     summary: 'A booking as a calendar file',
@@ -29,8 +33,9 @@ export const calendarOperation = () => ({
       in: 'path' as const,
       name: 'booking_id',
       required: true,
-      description: 'The `id` of a booking, as `POST /bookings` answered it',
-      schema: { type: 'string' as const, minLength: 1, maxLength: 64 },
+      // The contract's own BookingId, as the procedures' path parameters are documented.
+      description: BookingId.description,
+      schema: z.toJSONSchema(BookingId, { target: 'openapi-3.0' }) as { type: 'string' },
     },
   ],
   responses: {

@@ -8,4 +8,4 @@ export { RateLimitedError, retryAfterHeader, type Budget } from './budget.js';
 export { REST_METHODS, procedureMeta, restMethodsAt } from './procedure-meta.js';
 export { BODY_METHODS } from './rest-meta.js';
 export { REST_PREFIX, buildOpenApiDocument } from './openapi.js';
-export { calendarFile } from './calendar.js';
+export { calendarFile, routePattern } from './calendar.js';

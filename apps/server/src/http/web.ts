@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { routePattern } from '@escape-room/api';
+import { MANAGE_PATH } from '@escape-room/booking-core/contract';
 
 const require = createRequire(import.meta.url);
 const WEB_DIST = join(dirname(require.resolve('@escape-room/web/package.json')), 'dist');
@@ -59,5 +61,5 @@ export const web: FastifyPluginAsync<WebOptions> = async (app, { frameAncestors 
       .send(index);
   };
   app.get('/', page);
-  app.get('/bookings/:booking_id', page);
+  app.get(routePattern(MANAGE_PATH), page);
 };
