@@ -70,8 +70,9 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
-    // tRPC batches put several procedure names in one path segment.
-    routerOptions: { maxParamLength: 500 },
+    // tRPC batches put several procedure names in one path segment. `/bookings/` is `/bookings`,
+    // as the OpenAPI document's paths are read.
+    routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
   });
   // During shutdown, answers to requests still in flight close their connection, so no
   // keep-alive socket holds the process open once they are done.

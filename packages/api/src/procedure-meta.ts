@@ -1,17 +1,46 @@
+import type { AnyProcedure } from '@trpc/server';
 import { getPathRegExp, normalizePath } from 'trpc-to-openapi';
+import type { z } from 'zod';
 import type { Meta } from './trpc.js';
 import { calendarFile } from './calendar.js';
 import { appRouter } from './root.js';
 
-/** Each procedure's meta by its dotted path, e.g. `bookings.hold`. */
-export const procedureMeta: ReadonlyMap<string, Meta> = new Map(
-  Object.entries(appRouter._def.procedures).map(([path, procedure]) => [
-    path,
-    (procedure as unknown as { _def: { meta?: Meta } })._def.meta ?? {},
-  ]),
+export type RestMethod = NonNullable<Meta['openapi']>['method'];
+
+/** One operation of the API, as the server hosts it on both faces (tRPC and REST). */
+export interface Operation {
+  /** Its dotted tRPC path, e.g. `bookings.hold`. */
+  path: string;
+  type: 'query' | 'mutation';
+  meta: Meta;
+  /** False for `z.void()` inputs: such an operation is called with no input at all. */
+  takesInput: boolean;
+  /** The output schema (every procedure has one; pitfall 1). */
+  output: z.ZodType;
+}
+
+interface ProcedureDef {
+  type: string;
+  meta?: Meta;
+  inputs: { _zod?: { def: { type: string } } }[];
+  output?: z.ZodType;
+}
+
+function operationOf(path: string, procedure: AnyProcedure): Operation {
+  const def = procedure._def as unknown as ProcedureDef;
+  if (def.type !== 'query' && def.type !== 'mutation') throw new Error(`${path}: only queries and mutations are served`);
+  if (!def.output) throw new Error(`${path} has no output schema`);
+  const input = def.inputs[0];
+  return { path, type: def.type, meta: def.meta ?? {}, takesInput: input !== undefined && input._zod?.def.type !== 'void', output: def.output };
+}
+
+/** Every procedure by its dotted path. */
+export const operations: ReadonlyMap<string, Operation> = new Map(
+  Object.entries(appRouter._def.procedures).map(([path, procedure]) => [path, operationOf(path, procedure as unknown as AnyProcedure)]),
 );
 
-export type RestMethod = NonNullable<Meta['openapi']>['method'];
+/** Each procedure's meta by its dotted path, e.g. `bookings.hold`. */
+export const procedureMeta: ReadonlyMap<string, Meta> = new Map([...operations].map(([path, operation]) => [path, operation.meta]));
 
 // The calendar file is a REST operation too, though no procedure serves it.
 const restOperations = [...procedureMeta.values(), calendarFile.meta].flatMap(({ openapi }) => (openapi ? [openapi] : []));
@@ -19,8 +48,8 @@ const restOperations = [...procedureMeta.values(), calendarFile.meta].flatMap(({
 /** Every method some REST operation uses. */
 export const REST_METHODS: readonly RestMethod[] = [...new Set(restOperations.map((operation) => operation.method))];
 
-// URLs are read with the REST adapter's own parsing, normalisation and path patterns, so this
-// table and the adapter agree on which operations a URL names.
+// URLs are read with the OpenAPI tooling's own normalisation and path patterns, so this table and
+// the document agree on which operations a URL names.
 const methodsByPattern = restOperations.map(({ path, method }) => ({ pattern: getPathRegExp(normalizePath(path)), method }));
 
 /** The methods REST operations answer at a request URL below the REST prefix; empty where none does. */

@@ -1,15 +1,14 @@
-import type { FastifyPluginAsync, FastifyRequest, onRequestHookHandler, onSendAsyncHookHandler } from 'fastify';
-import type { TRPCError } from '@trpc/server';
-import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { acceptsRequestBody } from 'trpc-to-openapi';
 import type { ErrorBody } from '@escape-room/booking-core/contract';
-import { BODY_METHODS, appRouter, buildOpenApiDocument, errorBody, procedureMeta, restMethodsAt, retryAfterHeader, statusFor } from '@escape-room/api';
+import { BODY_METHODS, buildOpenApiDocument, errorBody, operations, restMethodsAt, retryAfterHeader, routePattern, statusFor, toErrorBody, type Operation } from '@escape-room/api';
 import type { ContextFactory } from '../context.js';
 import { useContractJsonParser } from './json-body.js';
-import { logProcedureError } from './error-handling.js';
+import { callOperation } from './procedure-call.js';
 
 /**
- * `curl -X PUT .../confirm` sends neither a body nor a Content-Type. The adapter would answer
- * 415, so a request with no body at all is treated as an empty JSON one.
+ * `curl -X PUT .../confirm` sends neither a body nor a Content-Type. Fastify would answer 415,
+ * so a request with no body at all is treated as an empty JSON one.
  */
 const bodylessIsJson: onRequestHookHandler = (request, _reply, done) => {
   const { headers } = request;
@@ -20,57 +19,87 @@ const bodylessIsJson: onRequestHookHandler = (request, _reply, done) => {
   done();
 };
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
- * A path some operation serves, called with a method none answers there, is 405 with the methods
- * that do (RFC 9110), where the adapter says 404. Decided only once the adapter found no
- * operation, so answered requests never pay for the path matching. HEAD is left to the adapter.
+ * A REST call's input, as the OpenAPI document describes it: the path's parameters over the
+ * query string (GET, DELETE) or the JSON body (POST, PUT, PATCH). An empty query value reads as
+ * absent, as an HTML form's empty field means. Strings are not coerced here: the contract's
+ * query and path schemas coerce where text arrives (RoomIdParam and the like), so REST and tRPC
+ * validate with one and the same schema.
  */
-function methodNotAllowed(method: string, url: string): { allow: string; body: ErrorBody } | undefined {
-  if (method === 'HEAD') return undefined;
-  const allowed: string[] = restMethodsAt(url);
-  if (allowed.length === 0 || allowed.includes(method)) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- split() returns at least one element
-  const path = url.split('?', 1)[0]!.slice(0, 200);
-  const allow = allowed.join(', ');
-  return { allow, body: errorBody('METHOD_NOT_ALLOWED', `${method} is not served at ${path}; it answers ${allow}`) };
+function restInput(request: FastifyRequest, inBody: boolean): unknown {
+  const params = request.params as Record<string, string>;
+  if (inBody) {
+    // A body that is no object (an array, a string) has none of the fields: the refusal lists them.
+    return isPlainObject(request.body) ? { ...request.body, ...params } : { ...params };
+  }
+  const input: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(request.query as Record<string, unknown>)) if (value) input[key] = value;
+  return Object.assign(input, params);
+}
+
+/** One REST operation as a Fastify route of its own, generated from its procedure. */
+function restRoute(operation: Operation, makeContext: ContextFactory) {
+  const openapi = operation.meta.openapi;
+  if (!openapi) return undefined;
+  const inBody = acceptsRequestBody(openapi.method);
+  const successStatus = operation.meta.successStatus ?? 200;
+  return {
+    method: openapi.method,
+    url: routePattern(openapi.path),
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      // `/rooms//schedule` names no room: Fastify's router matches an empty parameter, the document does not.
+      if (Object.values(request.params as Record<string, string>).includes('')) return reply.callNotFound();
+      const getRawInput = async () => (operation.takesInput ? restInput(request, inBody) : undefined);
+      const outcome = await callOperation(operation, makeContext(request), getRawInput, request);
+      if (outcome.ok) return reply.status(successStatus).type('application/json; charset=utf-8').send(JSON.stringify(outcome.data));
+      const body = toErrorBody(outcome.error);
+      return reply.status(statusFor(body.code)).headers(retryAfterHeader([outcome.error])).send(body);
+    },
+  };
 }
 
 /**
- * The adapter sends tRPC's error shape with tRPC's code; REST callers get the contract's
- * body instead: `{ code, message, issues? }`, with the domain code the formatter put in `data`.
+ * A path some operation serves, called with a method none answers there, is 405 with the methods
+ * that do (RFC 9110); anything else under the prefix is 404 pointing at the document.
  */
-const contractErrorBody =
-  (prefix: string): onSendAsyncHookHandler =>
-  async (request, reply, payload) => {
-    if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
-    const { data } = JSON.parse(payload) as { data?: Partial<ErrorBody> };
-    if (!data?.code) return payload;
-    // By now the adapter has rewritten the request's URL without the prefix (it does so to route).
-    const url = request.url.startsWith(`${prefix}/`) ? request.url.slice(prefix.length) : request.url;
-    const wrongMethod = data.code === 'NOT_FOUND' ? methodNotAllowed(request.method, url) : undefined;
-    if (wrongMethod) {
-      void reply.status(statusFor(wrongMethod.body.code)).header('allow', wrongMethod.allow);
-      return JSON.stringify(wrongMethod.body);
-    }
-    return JSON.stringify(errorBody(data.code, data.message ?? '', data.issues));
-  };
+function notServed(method: string, url: string): { status: number; allow?: string; body: ErrorBody } {
+  const allowed: string[] = method === 'HEAD' ? [] : restMethodsAt(url);
+  if (allowed.length === 0 || allowed.includes(method)) {
+    return { status: 404, body: errorBody('NOT_FOUND', 'No operation has this method and path; see /api/v1/openapi.json') };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- split() returns at least one element
+  const path = url.split('?', 1)[0]!.slice(0, 200);
+  const allow = allowed.join(', ');
+  const body = errorBody('METHOD_NOT_ALLOWED', `${method} is not served at ${path}; it answers ${allow}`);
+  return { status: statusFor(body.code), allow, body };
+}
 
+/**
+ * The REST face: every procedure with REST meta becomes a Fastify route of its own (Fastify's
+ * router matches, no per-call path matching of ours), called like its tRPC face.
+ */
 export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = async (app, { makeContext }) => {
   useContractJsonParser(app);
+  // Bodies are JSON or nothing: Fastify's plain-text parser would let `text/plain` through to the
+  // operations, where it must be 415.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', bodylessIsJson);
-  app.addHook('onSend', contractErrorBody(app.prefix));
 
   const document = buildOpenApiDocument();
   app.get('/openapi.json', async () => document);
 
-  await app.register(fastifyTRPCOpenApiPlugin, {
-    router: appRouter,
-    createContext: ({ req }: { req: FastifyRequest }) => makeContext(req),
-    responseMeta: ({ paths, errors }: { paths?: readonly string[]; errors: TRPCError[] }) => {
-      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- paths has exactly one element here
-      const status = errors.length === 0 && paths?.length === 1 ? procedureMeta.get(paths[0]!)?.successStatus : undefined;
-      return status ? { status } : { headers: retryAfterHeader(errors) };
-    },
-    onError: logProcedureError,
+  for (const operation of operations.values()) {
+    const route = restRoute(operation, makeContext);
+    if (route) app.route(route);
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.startsWith(`${app.prefix}/`) ? request.url.slice(app.prefix.length) : request.url;
+    const { status, allow, body } = notServed(request.method, url);
+    if (allow) void reply.header('allow', allow);
+    return reply.status(status).send(body);
   });
 };
