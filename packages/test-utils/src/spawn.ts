@@ -5,15 +5,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /** The server package: its compiled entry points live in dist/, its start script in package.json. */
-const SERVER_MANIFEST = createRequire(import.meta.url).resolve('@escape-room/server/package.json');
-const DIST = join(dirname(SERVER_MANIFEST), 'dist/');
+const SERVER_DIR = dirname(createRequire(import.meta.url).resolve('@escape-room/server/package.json'));
+const DIST = join(SERVER_DIR, 'dist/');
 
 /**
- * The node options of the server's start script (its V8 heap budget), so the tests and the
+ * The node options of a server package's start script (its V8 heap budget), so the tests and the
  * benchmark run the server exactly as `pnpm start` does.
  */
-function startScriptNodeOptions(): string[] {
-  const manifest = JSON.parse(readFileSync(SERVER_MANIFEST, 'utf8')) as { scripts: { start: string } };
+function startScriptNodeOptions(serverDir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } };
   return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
@@ -41,16 +41,17 @@ export async function freePort(): Promise<number> {
  * Starts the compiled server as a child process on a free port and resolves once it
  * listens. For the end-to-end tests and the benchmark: the real process, nothing in-process.
  * `nodeOptions` go to node itself (`--cpu-prof` is refused in NODE_OPTIONS). `heapBudget: false`
- * leaves out the start script's heap flags, for the benchmark's measure of what they cost.
+ * leaves out the start script's heap flags, for the benchmark's measure of what they cost; `serverDir`
+ * runs another build of the server package (the benchmark's before/after runs).
  */
 export async function spawnServer(
   env: Record<string, string>,
   nodeOptions: string[] = [],
-  { heapBudget = true }: { heapBudget?: boolean } = {},
+  { heapBudget = true, serverDir = SERVER_DIR }: { heapBudget?: boolean; serverDir?: string } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
-  const startOptions = heapBudget ? startScriptNodeOptions() : [];
-  const child = spawnProcess(process.execPath, [...startOptions, ...nodeOptions, `${DIST}main.js`], {
+  const startOptions = heapBudget ? startScriptNodeOptions(serverDir) : [];
+  const child = spawnProcess(process.execPath, [...startOptions, ...nodeOptions, join(serverDir, 'dist/main.js')], {
     env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
