@@ -59,7 +59,7 @@ function toAutocannon(request: BenchRequest, inWorkers: boolean): autocannon.Req
   const functions: Record<string, unknown> = {};
   if (request.plan) functions.setupRequest = inWorkers ? SETUP_FILE : setupPlannedRequest;
   if (keep) functions.onResponse = inWorkers ? KEEP_HOLD_ID_FILE : keepHoldId;
-  return { ...rest, ...functions } as autocannon.Request;
+  return { ...rest, ...functions };
 }
 
 /**
@@ -99,7 +99,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (sampler) clearInterval(sampler);
   const ms = (percentile: number) => histogram.getValueAtPercentile(percentile) / 1000;
   const merged: Record<string, number> = {};
-  for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) merged[status] = stats?.count ?? 0;
+  for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) merged[status] = stats.count ?? 0;
   const measured = inWorkers
     ? {
         p50: result.latency.p50,

@@ -1,6 +1,7 @@
 import type { BookingClient } from '@escape-room/sdk';
 import type { BenchRequest } from './load.js';
 import type { Variant } from './request-plan.js';
+import type { SdkRequest } from './sdk-capture.js';
 import type { SeededDatabase } from './seed.js';
 import { SLOT_MS } from './seed.js';
 
@@ -57,7 +58,7 @@ export interface ScenarioContext {
   /** autocannon worker threads of the run size (1 in-process): holds stripe their slots over them. */
   lanes: number;
   /** Records what the SDK sends for a call (sdk-capture.ts), against this scale's server. */
-  captureSdk: (call: (client: BookingClient) => Promise<unknown>) => Promise<Variant & { method: string }>;
+  captureSdk: (call: (client: BookingClient) => Promise<unknown>) => Promise<SdkRequest>;
 }
 
 /** Random ranges of 1 to 3 hours inside the seeded history, on whole minutes. */
@@ -103,12 +104,12 @@ function oneOf(method: string, variants: Variant[]): BenchRequest {
 }
 
 async function captureEach<T>(context: ScenarioContext, inputs: T[], call: (client: BookingClient, input: T) => Promise<unknown>): Promise<BenchRequest> {
-  const captured: (Variant & { method: string })[] = [];
+  const captured: SdkRequest[] = [];
   for (const input of inputs) captured.push(await context.captureSdk((client) => call(client, input)));
   const methods = new Set(captured.map((c) => c.method));
   const [method] = methods;
   if (!method || methods.size > 1) throw new Error(`the SDK sent ${[...methods].join(' and ')} for one procedure`);
-  return oneOf(method, captured.map(({ method: _, ...variant }) => variant));
+  return oneOf(method, captured.map((c) => c.variant));
 }
 
 /** The request sequence each autocannon connection repeats, per scenario. */
