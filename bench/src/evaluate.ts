@@ -1,5 +1,5 @@
 import type { Check, Row } from './report.js';
-import { UNBUDGETED, rowLabel } from './report.js';
+import { UNBUDGETED, rowLabel, rps } from './report.js';
 import { peersOf, type ScenarioName } from './scenarios.js';
 import { SESSIONS_PER_DAY } from './seed.js';
 
@@ -37,7 +37,7 @@ function transportChecks(rows: Row[]): Check[] {
       const refused = peer.non2xx + rest.non2xx + peer.errors + rest.errors;
       checks.push({
         target: `${rowLabel(peer)} >= ${rowLabel(rest)} (${where(rest)})`,
-        measured: `${(share * 100).toFixed(0)}% (${peer.requestsPerSecond.toFixed(0)} vs ${rest.requestsPerSecond.toFixed(0)} req/s)${refused ? `, ${refused} non-2xx or errors` : ''}`,
+        measured: `${(share * 100).toFixed(0)}% (${rps(peer.requestsPerSecond)} vs ${rps(rest.requestsPerSecond)} req/s)${refused ? `, ${refused} non-2xx or errors` : ''}`,
         pass: share >= 1 && refused === 0,
       });
     }
@@ -111,7 +111,7 @@ function correctnessChecks(rows: Row[]): Check[] {
     const share = withBudget.requestsPerSecond / unbudgeted.requestsPerSecond;
     checks.push({
       target: `the heap budget keeps >= ${(TARGETS.heapBudgetShare * 100).toFixed(0)}% of availability throughput without it (${unbudgeted.driver})`,
-      measured: `${(share * 100).toFixed(0)}% (${withBudget.requestsPerSecond.toFixed(0)} vs ${unbudgeted.requestsPerSecond.toFixed(0)} req/s; RSS ${withBudget.peakRssMb?.toFixed(0)} vs ${unbudgeted.peakRssMb?.toFixed(0)} MB)`,
+      measured: `${(share * 100).toFixed(0)}% (${rps(withBudget.requestsPerSecond)} vs ${rps(unbudgeted.requestsPerSecond)} req/s; RSS ${withBudget.peakRssMb?.toFixed(0)} vs ${unbudgeted.peakRssMb?.toFixed(0)} MB)`,
       pass: share >= TARGETS.heapBudgetShare,
     });
   }
