@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadResult } from './load.js';
-import type { ScenarioName } from './scenarios.js';
+import { familyOf, scenarioLabel, transportOf, type ScenarioName } from './scenarios.js';
 
 export const UNBUDGETED = 'availability, no heap budget';
 
@@ -28,16 +28,34 @@ export interface Check {
   pass: boolean;
 }
 
-const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const fmt = (n: number | null, digits = 1) => (n === null ? '-' : n.toFixed(digits));
+/** Requests per second: whole below 100 hides a 1,000-room grid's 1.4 against 0.6. */
+export const rps = (n: number) => n.toFixed(n < 100 ? 1 : 0);
 
-function columns(row: Row): string[] {
+/** The row's name in reports: the operation and the path it took, e.g. `rooms.list (SDK batch)`. */
+export function rowLabel(row: Row): string {
+  if (row.scenario === 'ceiling') return row.ceilingOf === 'sessions' ? 'ceiling (sessions JSON)' : 'ceiling';
+  if (row.scenario === UNBUDGETED) return row.scenario;
+  return scenarioLabel(row.scenario);
+}
+
+/** Throughput against the REST row of the same operation, scale and driver, for the other transports' rows. */
+function againstRest(row: Row, rows: Row[]): string {
+  if (row.scenario === 'ceiling' || row.scenario === UNBUDGETED || transportOf(row.scenario) === 'REST') return '';
+  const family = familyOf(row.scenario);
+  const rest = rows.find((r) => r.scenario === family && r.driver === row.driver && r.rooms === row.rooms && r.bookings === row.bookings);
+  return rest ? fmt(row.requestsPerSecond / rest.requestsPerSecond, 2) : '';
+}
+
+function columns(row: Row, rows: Row[]): string[] {
   return [
     row.driver,
     String(row.rooms),
     row.bookings.toLocaleString('en'),
-    row.ceilingOf === 'sessions' ? 'ceiling (sessions JSON)' : row.scenario,
-    fmt(row.requestsPerSecond, 0),
+    rowLabel(row),
+    rps(row.requestsPerSecond),
     row.scenario === 'ceiling' ? '1.000' : fmt(row.ratio, 3),
+    againstRest(row, rows),
     fmt(row.p50, 2),
     fmt(row.p95, 2),
     fmt(row.p99, 2),
@@ -48,10 +66,10 @@ function columns(row: Row): string[] {
   ];
 }
 
-const HEAD = ['driver', 'rooms', 'bookings', 'scenario', 'req/s', 'x ceiling', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', '5xx', 'RSS MB'];
+const HEAD = ['driver', 'rooms', 'bookings', 'scenario', 'req/s', 'x ceiling', 'x REST', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', '5xx', 'RSS MB'];
 
 export function textTable(rows: Row[]): string {
-  const cells = [HEAD, ...rows.map(columns)];
+  const cells = [HEAD, ...rows.map((row) => columns(row, rows))];
   const widths = HEAD.map((_, i) => Math.max(...cells.map((r) => r[i]?.length ?? 0)));
   return cells.map((r) => r.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ')).join('\n');
 }
@@ -70,7 +88,7 @@ function sessionsGrids(rows: Row[]): string[] {
   ];
 }
 
-function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, plans: string[]): string {
+function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, plans: string[], sdkRequests: string[]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [
     '# Benchmark results',
@@ -79,8 +97,13 @@ function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, p
     '',
     line(HEAD),
     line(HEAD.map(() => '---')),
-    ...rows.map((row) => line(columns(row))),
+    ...rows.map((row) => line(columns(row, rows))),
     '',
+    'Each operation is measured over REST (`/api/v1/…`), tRPC (`GET /trpc/<procedure>?input=…`) and the SDK\'s batch link',
+    '(the requests `createBookingClient` sent for the call, captured from the real client and replayed); `x REST` is a row\'s',
+    'throughput against the REST row of the same operation and scale. Availability draws its ranges from one set shared by the three.',
+    '',
+    ...(sdkRequests.length > 0 ? ['## What the SDK sends (replayed by the SDK batch rows)', '', ...sdkRequests.map((r) => `- \`${r}\``), ''] : []),
     ...sessionsGrids(rows),
     '## Targets',
     '',
@@ -95,8 +118,8 @@ function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, p
   ].join('\n');
 }
 
-export async function writeReport(dir: string, name: string, rows: Row[], checks: Check[], meta: Record<string, unknown>, plans: string[]) {
+export async function writeReport(dir: string, name: string, rows: Row[], checks: Check[], meta: Record<string, unknown>, plans: string[], sdkRequests: string[] = []) {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `${name}.json`), `${JSON.stringify({ meta, rows, checks, plans }, null, 2)}\n`);
-  await writeFile(join(dir, `${name}.md`), markdown(rows, checks, meta, plans));
+  await writeFile(join(dir, `${name}.json`), `${JSON.stringify({ meta, rows, checks, plans, sdkRequests }, null, 2)}\n`);
+  await writeFile(join(dir, `${name}.md`), markdown(rows, checks, meta, plans, sdkRequests));
 }

@@ -1,106 +1,146 @@
-import type autocannon from 'autocannon';
+import type { BookingClient } from '@escape-room/sdk';
+import type { BenchRequest } from './load.js';
+import type { Variant } from './request-plan.js';
+import type { SdkRequest } from './sdk-capture.js';
 import type { SeededDatabase } from './seed.js';
 import { SLOT_MS } from './seed.js';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export type ScenarioName = 'availability' | 'hold' | 'flow' | 'contention' | 'sessions';
+export type Transport = 'REST' | 'tRPC' | 'SDK batch';
 
 /**
- * Fresh, conflict-free slots after the seeded history (which ends in the future): one per call,
- * rooms in turn. Each hold comes from its own guest, as holds on a booking page do: one guest
- * may keep only MAX_LIVE_HOLDS_PER_GUEST live holds (2), and a run makes thousands.
+ * Every scenario, by the operation it measures and the path it takes there. A family (the name
+ * before `-`) is one procedure over each transport, so its rows compare in the same run:
+ * REST `/api/v1/…`, tRPC's own `GET /trpc/<procedure>?input=…`, and whatever the SDK's batch
+ * link sends for the call (captured from `createBookingClient`, see sdk-capture.ts).
  */
-function freshSlots(seeded: SeededDatabase, offsetDays: number, guests: string) {
-  const base = Math.ceil((seeded.to + offsetDays * 24 * HOUR) / HOUR) * HOUR;
-  let next = 0;
-  return () => {
-    const k = next++;
-    const start = base + Math.floor(k / seeded.rooms) * SLOT_MS;
-    return JSON.stringify({
-      room_id: 1 + (k % seeded.rooms),
-      guest: { name: 'Bench Guest', email: `${guests}${k}@bench.example` },
-      start_date: iso(start),
-      end_date: iso(start + HOUR),
-    });
-  };
+const SCENARIOS = {
+  rooms: { operation: 'rooms.list', transport: 'REST' },
+  'rooms-trpc': { operation: 'rooms.list', transport: 'tRPC' },
+  'rooms-sdk': { operation: 'rooms.list', transport: 'SDK batch' },
+  availability: { operation: 'rooms.availability', transport: 'REST' },
+  'availability-trpc': { operation: 'rooms.availability', transport: 'tRPC' },
+  'availability-sdk': { operation: 'rooms.availability', transport: 'SDK batch' },
+  hold: { operation: 'bookings.hold', transport: 'REST' },
+  flow: { operation: 'hold + confirm', transport: 'REST' },
+  contention: { operation: 'contention, 5 slots', transport: 'REST' },
+  sessions: { operation: 'sessions.list', transport: 'REST' },
+  'sessions-trpc': { operation: 'sessions.list', transport: 'tRPC' },
+  'sessions-sdk': { operation: 'sessions.list', transport: 'SDK batch' },
+} as const satisfies Record<string, { operation: string; transport: Transport }>;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
+
+/** How a report names the scenario's row, e.g. `rooms.availability (SDK batch)`. */
+export const scenarioLabel = (name: ScenarioName) => `${SCENARIOS[name].operation} (${SCENARIOS[name].transport})`;
+export const transportOf = (name: ScenarioName): Transport => SCENARIOS[name].transport;
+/** `availability-sdk` is of the `availability` family; `--scenarios availability` picks the whole family. */
+export const familyOf = (name: string) => name.split('-')[0] ?? name;
+/** The other transports' scenarios of a REST scenario's family, present or not in a run. */
+export const peersOf = (name: ScenarioName): ScenarioName[] =>
+  SCENARIO_NAMES.filter((other) => other !== name && familyOf(other) === familyOf(name));
+
+export interface AvailabilityRange {
+  start_date: string;
+  end_date: string;
+}
+
+/** What the scenarios of one seeded scale share. */
+export interface ScenarioContext {
+  seeded: SeededDatabase;
+  /** The same random ranges for every transport of availability, so their rows measure the same work. */
+  ranges: AvailabilityRange[];
+  /** autocannon worker threads of the run size (1 in-process): holds stripe their slots over them. */
+  lanes: number;
+  /** Records what the SDK sends for a call (sdk-capture.ts), against this scale's server. */
+  captureSdk: (call: (client: BookingClient) => Promise<unknown>) => Promise<SdkRequest>;
+}
+
+/** Random ranges of 1 to 3 hours inside the seeded history, on whole minutes. */
+export function availabilityRanges(seeded: SeededDatabase, count = 500): AvailabilityRange[] {
+  const span = seeded.to - seeded.from - 4 * HOUR;
+  return Array.from({ length: count }, () => {
+    const start = seeded.from + Math.floor((Math.random() * span) / 60_000) * 60_000;
+    const end = start + (1 + Math.floor(Math.random() * 3)) * HOUR;
+    return { start_date: iso(start), end_date: iso(end) };
+  });
 }
 
 /** The one slot (on rooms 1 to 5) the contention scenario fights over, far past the seeded history. */
 export function contentionSlot(seeded: SeededDatabase): { start: number; end: number } {
-  const start = Math.ceil((seeded.to + 800 * 24 * HOUR) / HOUR) * HOUR;
+  const start = Math.ceil((seeded.to + 800 * DAY) / HOUR) * HOUR;
   return { start, end: start + HOUR };
 }
 
-/** The sessions grid the scenario asks for: one venue-local day, every scheduled room. */
-export const sessionsPath = (seeded: SeededDatabase) => `/api/v1/sessions?date=${seeded.sessionsDate}`;
-
-/** The request sequence each autocannon connection repeats, per scenario. */
-export function scenarioRequests(name: ScenarioName, seeded: SeededDatabase): autocannon.Request[] {
-  switch (name) {
-    case 'availability': {
-      // Random ranges of 1 to 3 hours inside the seeded history.
-      const span = seeded.to - seeded.from - 4 * HOUR;
-      return [
-        {
-          method: 'GET',
-          setupRequest: (request) => {
-            const start = seeded.from + Math.floor((Math.random() * span) / 60_000) * 60_000;
-            const end = start + (1 + Math.floor(Math.random() * 3)) * HOUR;
-            return { ...request, path: `/api/v1/availability?start_date=${iso(start)}&end_date=${iso(end)}` };
-          },
-        },
-      ];
-    }
-    case 'hold': {
-      const next = freshSlots(seeded, 1, 'holder');
-      return [{ method: 'POST', path: '/api/v1/bookings', headers: JSON_HEADERS, setupRequest: (request) => ({ ...request, body: next() }) }];
-    }
-    case 'flow': {
-      const next = freshSlots(seeded, 400, 'flow');
-      return [
-        {
-          method: 'POST',
-          path: '/api/v1/bookings',
-          headers: JSON_HEADERS,
-          setupRequest: (request) => ({ ...request, body: next() }),
-          onResponse: (status, body, context) => {
-            (context as { bookingId?: string }).bookingId = status === 201 ? (JSON.parse(body) as { booking: { id: string } }).booking.id : 'none';
-          },
-        },
-        {
-          method: 'PUT',
-          setupRequest: (request, context) => ({ ...request, path: `/api/v1/bookings/${(context as { bookingId?: string }).bookingId}/confirm` }),
-        },
-      ];
-    }
-    case 'sessions': {
-      // What a booking page asks for: every room's sessions on one venue-local day.
-      if (!seeded.sessionsDate) throw new Error('the sessions scenario needs a database seeded with the sessions layout');
-      return [{ method: 'GET', path: sessionsPath(seeded) }];
-    }
-    case 'contention': {
-      // Every client fights over the same five slots. Only five can win, so no contender comes near the live-hold cap.
-      const slot = contentionSlot(seeded);
-      return [
-        {
-          method: 'POST',
-          path: '/api/v1/bookings',
-          headers: JSON_HEADERS,
-          setupRequest: (request) => {
-            const body = {
-              room_id: 1 + Math.floor(Math.random() * 5),
-              guest: { name: 'Contender', email: `contender${Math.floor(Math.random() * 1000)}@bench.example` },
-              start_date: iso(slot.start),
-              end_date: iso(slot.end),
-            };
-            return { ...request, body: JSON.stringify(body) };
-          },
-        },
-      ];
-    }
-  }
+function sessionsDate(seeded: SeededDatabase): string {
+  if (!seeded.sessionsDate) throw new Error('the sessions scenarios need a database seeded with the sessions layout');
+  return seeded.sessionsDate;
 }
 
+/** The sessions grid the scenarios ask for: one venue-local day, every scheduled room. */
+export const sessionsPath = (seeded: SeededDatabase) => `/api/v1/sessions?date=${sessionsDate(seeded)}`;
+
+const trpcPath = (procedure: string, input?: unknown) =>
+  `/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
+
+/** Fresh, conflict-free slots after the seeded history (see request-plan.ts). */
+function freshSlots(context: ScenarioContext, offsetDays: number, guests: string): BenchRequest {
+  const { seeded, lanes } = context;
+  const base = Math.ceil((seeded.to + offsetDays * DAY) / HOUR) * HOUR;
+  return { method: 'POST', path: '/api/v1/bookings', headers: JSON_HEADERS, plan: { kind: 'freshSlot', base, rooms: seeded.rooms, slotMs: SLOT_MS, guests, lanes } };
+}
+
+/** A request drawn from these at random on each send; one needs no drawing. */
+function oneOf(method: string, variants: Variant[]): BenchRequest {
+  const [first] = variants;
+  if (method !== 'GET' && method !== 'POST') throw new Error(`unexpected method ${method} for a read`);
+  if (!first) throw new Error('no request to send');
+  return variants.length === 1 ? { method, ...first } : { method, path: first.path, plan: { kind: 'pick', variants } };
+}
+
+async function captureEach<T>(context: ScenarioContext, inputs: T[], call: (client: BookingClient, input: T) => Promise<unknown>): Promise<BenchRequest> {
+  const captured: SdkRequest[] = [];
+  for (const input of inputs) captured.push(await context.captureSdk((client) => call(client, input)));
+  const methods = new Set(captured.map((c) => c.method));
+  const [method] = methods;
+  if (!method || methods.size > 1) throw new Error(`the SDK sent ${[...methods].join(' and ')} for one procedure`);
+  return oneOf(method, captured.map((c) => c.variant));
+}
+
+/** The request sequence each autocannon connection repeats, per scenario. */
+export async function scenarioRequests(name: ScenarioName, context: ScenarioContext): Promise<BenchRequest[]> {
+  const { seeded, ranges } = context;
+  switch (name) {
+    case 'rooms':
+      return [{ method: 'GET', path: '/api/v1/rooms' }];
+    case 'rooms-trpc':
+      return [{ method: 'GET', path: trpcPath('rooms.list') }];
+    case 'rooms-sdk':
+      return [await captureEach(context, [undefined], (client) => client.rooms.list())];
+    case 'availability':
+      return [oneOf('GET', ranges.map((r) => ({ path: `/api/v1/availability?start_date=${r.start_date}&end_date=${r.end_date}` })))];
+    case 'availability-trpc':
+      return [oneOf('GET', ranges.map((r) => ({ path: trpcPath('rooms.availability', r) })))];
+    case 'availability-sdk':
+      return [await captureEach(context, ranges, (client, range) => client.availability(range))];
+    case 'hold':
+      return [freshSlots(context, 1, 'holder')];
+    case 'flow':
+      return [{ ...freshSlots(context, 400, 'flow'), keepHoldId: true }, { method: 'PUT', path: '/api/v1/bookings/none/confirm', plan: { kind: 'confirmHeld' } }];
+    case 'contention':
+      // Every client fights over the same five slots. Only five can win, so no contender comes near the live-hold cap.
+      return [{ method: 'POST', path: '/api/v1/bookings', headers: JSON_HEADERS, plan: { kind: 'contention', ...contentionSlot(seeded) } }];
+    case 'sessions':
+      // What a booking page asks for: every room's sessions on one venue-local day.
+      return [{ method: 'GET', path: sessionsPath(seeded) }];
+    case 'sessions-trpc':
+      return [{ method: 'GET', path: trpcPath('sessions.list', { date: sessionsDate(seeded) }) }];
+    case 'sessions-sdk':
+      return [await captureEach(context, [sessionsDate(seeded)], (client, date) => client.sessions({ date }))];
+  }
+}

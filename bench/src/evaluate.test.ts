@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from './evaluate.js';
+import { UNBUDGETED, type Row } from './report.js';
+
+const row = (over: Partial<Row> & Pick<Row, 'scenario'>): Row => ({
+  driver: 'sqlite',
+  rooms: 10,
+  bookings: 100_000,
+  ratio: 0.5,
+  requestsPerSecond: 1000,
+  p50: 1,
+  p95: 2,
+  p99: 3,
+  total: 8000,
+  non2xx: 0,
+  errors: 0,
+  statuses: { 200: 8000 },
+  peakRssMb: 150,
+  ...over,
+});
+const verdict = (rows: Row[], target: string) => {
+  const found = evaluate(rows).filter((c) => c.target.includes(target));
+  expect(found, target).toHaveLength(1);
+  return found[0]?.pass;
+};
+
+describe('evaluate', () => {
+  it('wants tRPC and the SDK batch link at least as fast as REST for the same operation and scale', () => {
+    const rows = [
+      row({ scenario: 'rooms', requestsPerSecond: 1000 }),
+      row({ scenario: 'rooms-trpc', requestsPerSecond: 1000 }),
+      row({ scenario: 'rooms-sdk', requestsPerSecond: 990 }),
+      // Another scale's REST row is no yardstick.
+      row({ scenario: 'rooms', bookings: 1_000_000, requestsPerSecond: 5000 }),
+    ];
+    expect(verdict(rows, 'rooms.list (tRPC) >= rooms.list (REST) (sqlite, 10 rooms, 100,000)')).toBe(true);
+    expect(verdict(rows, 'rooms.list (SDK batch) >= rooms.list (REST)')).toBe(false);
+  });
+
+  it('counts no throughput that came from refusals', () => {
+    const rows = [row({ scenario: 'sessions' }), row({ scenario: 'sessions-trpc', requestsPerSecond: 9000, non2xx: 5, statuses: { 200: 7995, 400: 5 } })];
+    expect(verdict(rows, 'sessions.list (tRPC) >= sessions.list (REST)')).toBe(false);
+  });
+
+  it('judges holds at 1M bookings by the driver: 6% and p99 under 30 ms on SQLite, 4% on PostgreSQL', () => {
+    const rows = [
+      row({ scenario: 'hold', bookings: 1_000_000, ratio: 0.061, p99: 31 }),
+      row({ scenario: 'hold', driver: 'postgresql', bookings: 1_000_000, ratio: 0.041, p99: 80 }),
+    ];
+    expect(verdict(rows, 'bookings.hold (REST) (sqlite, 10 rooms, 1,000,000): >= 6.0%')).toBe(true);
+    expect(verdict(rows, 'bookings.hold (REST) (sqlite, 10 rooms, 1,000,000): p99 < 30 ms')).toBe(false);
+    expect(verdict(rows, 'bookings.hold (REST) (postgresql, 10 rooms, 1,000,000): >= 4.0%')).toBe(true);
+    expect(evaluate(rows).some((c) => c.target.includes('postgresql') && c.target.includes('p99'))).toBe(false);
+  });
+
+  it('judges availability and sessions against their shares of the ceiling', () => {
+    const rows = [
+      row({ scenario: 'availability', ratio: 0.21, p99: 15 }),
+      row({ scenario: 'sessions', ratio: 0.149 }),
+      row({ scenario: 'sessions', rooms: 1000, bookings: 1_000_000, ratio: 0.03 }),
+    ];
+    expect(verdict(rows, '>= 20.0% of ceiling')).toBe(true);
+    expect(verdict(rows, 'p99 < 15 ms')).toBe(false);
+    expect(verdict(rows, '>= 15.0% of ceiling')).toBe(false);
+    expect(verdict(rows, '>= 3.0% of ceiling')).toBe(true);
+  });
+
+  it('wants zero 5xx in every scenario, not only contention, and names the row that had them', () => {
+    const rows = [row({ scenario: 'availability-sdk', statuses: { 200: 7999, 503: 1 }, non2xx: 1 }), row({ scenario: 'hold' })];
+    const [check] = evaluate(rows).filter((c) => c.target === 'zero 5xx in every scenario');
+    expect(check?.pass).toBe(false);
+    expect(check?.measured).toContain('rooms.availability (SDK batch)');
+  });
+
+  it('holds every scenario to the RSS budget except the run without the heap flags', () => {
+    const within = [row({ scenario: 'availability', peakRssMb: 199 }), row({ scenario: UNBUDGETED, peakRssMb: 390 })];
+    expect(verdict(within, 'server RSS < 200 MB')).toBe(true);
+    expect(verdict([...within, row({ scenario: 'rooms-trpc', peakRssMb: 200 })], 'server RSS < 200 MB')).toBe(false);
+  });
+
+  it('fails a contention run with a double booking', () => {
+    expect(verdict([row({ scenario: 'contention', winners: 5, doubleBookings: 0 })], 'zero double bookings')).toBe(true);
+    expect(verdict([row({ scenario: 'contention', winners: 6, doubleBookings: 1 })], 'zero double bookings')).toBe(false);
+  });
+});

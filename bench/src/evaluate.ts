@@ -1,0 +1,124 @@
+import type { Check, Row } from './report.js';
+import { UNBUDGETED, rowLabel, rps } from './report.js';
+import { peersOf, type ScenarioName } from './scenarios.js';
+import { SESSIONS_PER_DAY } from './seed.js';
+
+/** Issue 14's targets, as shares of the ceiling of the same run (SQLite unless a driver is named). */
+export const TARGETS = {
+  availabilityShare: 0.2,
+  availabilityP99Ms: 15,
+  sessionsTenRoomsShare: 0.15,
+  sessionsThousandRoomsShare: 0.03,
+  holdShare: { sqlite: 0.06, postgresql: 0.04 } as Record<string, number>,
+  holdP99Ms: { sqlite: 30 } as Record<string, number>,
+  rssMb: 200,
+  /** What the start script's heap flags may cost availability, against a server started without them. */
+  heapBudgetShare: 0.75,
+};
+
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+const where = (row: Row) => `${row.driver}, ${row.rooms} rooms, ${row.bookings.toLocaleString('en')}`;
+const fiveHundreds = (row: Row) =>
+  Object.entries(row.statuses)
+    .filter(([status]) => Number(status) >= 500)
+    .reduce((n, [, count]) => n + count, 0);
+const isScenario = (row: Row): row is Row & { scenario: ScenarioName } => row.scenario !== 'ceiling' && row.scenario !== UNBUDGETED;
+
+/** tRPC and the SDK's batch link serve at least what REST serves for the same procedure, in the same scale of the same run. */
+function transportChecks(rows: Row[]): Check[] {
+  const checks: Check[] = [];
+  for (const rest of rows.filter(isScenario).filter((r) => ['rooms', 'availability', 'sessions'].includes(r.scenario))) {
+    const peers = peersOf(rest.scenario).flatMap((peer) =>
+      rows.filter((r) => r.scenario === peer && r.driver === rest.driver && r.rooms === rest.rooms && r.bookings === rest.bookings),
+    );
+    for (const peer of peers) {
+      const share = peer.requestsPerSecond / rest.requestsPerSecond;
+      // A fast refusal is no throughput: both sides must have answered every call with a 2xx.
+      const refused = peer.non2xx + rest.non2xx + peer.errors + rest.errors;
+      checks.push({
+        target: `${rowLabel(peer)} >= ${rowLabel(rest)} (${where(rest)})`,
+        measured: `${(share * 100).toFixed(0)}% (${rps(peer.requestsPerSecond)} vs ${rps(rest.requestsPerSecond)} req/s)${refused ? `, ${refused} non-2xx or errors` : ''}`,
+        pass: share >= 1 && refused === 0,
+      });
+    }
+  }
+  return checks;
+}
+
+function shareChecks(rows: Row[]): Check[] {
+  const checks: Check[] = [];
+  const sqlite = rows.filter((r) => r.driver === 'sqlite');
+  for (const a of sqlite.filter((r) => r.scenario === 'availability' && r.rooms === 10 && r.bookings === 100_000)) {
+    checks.push({ target: `${rowLabel(a)} (${where(a)}): >= ${percent(TARGETS.availabilityShare)} of ceiling`, measured: percent(a.ratio), pass: a.ratio >= TARGETS.availabilityShare });
+    checks.push({ target: `${rowLabel(a)} (${where(a)}): p99 < ${TARGETS.availabilityP99Ms} ms`, measured: `${a.p99.toFixed(2)} ms`, pass: a.p99 < TARGETS.availabilityP99Ms });
+  }
+  for (const s of sqlite.filter((r) => r.scenario === 'sessions' && r.rooms === 10 && r.bookings === 100_000)) {
+    checks.push({ target: `${rowLabel(s)}, one day (${where(s)}): >= ${percent(TARGETS.sessionsTenRoomsShare)} of ceiling`, measured: percent(s.ratio), pass: s.ratio >= TARGETS.sessionsTenRoomsShare });
+  }
+  for (const s of sqlite.filter((r) => r.scenario === 'sessions' && r.rooms === 1000)) {
+    checks.push({ target: `${rowLabel(s)}, one day (${where(s)}): >= ${percent(TARGETS.sessionsThousandRoomsShare)} of ceiling`, measured: percent(s.ratio), pass: s.ratio >= TARGETS.sessionsThousandRoomsShare });
+  }
+  for (const h of rows.filter((r) => r.scenario === 'hold' && r.rooms === 10 && r.bookings === 1_000_000)) {
+    const share = TARGETS.holdShare[h.driver];
+    if (share !== undefined) checks.push({ target: `${rowLabel(h)} (${where(h)}): >= ${percent(share)} of ceiling`, measured: percent(h.ratio), pass: h.ratio >= share });
+    const p99 = TARGETS.holdP99Ms[h.driver];
+    if (p99 !== undefined) checks.push({ target: `${rowLabel(h)} (${where(h)}): p99 < ${p99} ms`, measured: `${h.p99.toFixed(2)} ms`, pass: h.p99 < p99 });
+  }
+  return checks;
+}
+
+function correctnessChecks(rows: Row[]): Check[] {
+  const checks: Check[] = [];
+  for (const h of rows.filter((r) => r.scenario === 'hold')) {
+    checks.push({ target: `${rowLabel(h)} (${where(h)}): every hold taken`, measured: `${h.non2xx} non-2xx, ${h.errors} errors`, pass: h.non2xx === 0 && h.errors === 0 });
+  }
+  for (const s of rows.filter((r) => r.grid)) {
+    const expected = s.rooms * SESSIONS_PER_DAY;
+    checks.push({
+      target: `${rowLabel(s)} (${where(s)}): every room's day answered, zero errors`,
+      measured: `${s.grid?.sessions.toLocaleString('en')} of ${expected.toLocaleString('en')} sessions (${s.grid?.booked.toLocaleString('en')} booked), ${s.non2xx} non-2xx, ${s.errors} errors`,
+      pass: s.grid?.sessions === expected && s.non2xx === 0 && s.errors === 0,
+    });
+  }
+  for (const c of rows.filter((r) => r.scenario === 'contention')) {
+    checks.push({
+      target: `${rowLabel(c)} (${c.driver}): zero double bookings`,
+      measured: `${c.winners} winners of 5 slots, ${c.doubleBookings} double`,
+      pass: c.doubleBookings === 0 && (c.winners ?? 0) <= 5,
+    });
+  }
+  const measured = rows.filter((r) => r.driver !== 'node:http');
+  const failing = measured.filter((r) => fiveHundreds(r) > 0);
+  checks.push({
+    target: 'zero 5xx in every scenario',
+    measured: failing.length === 0 ? `0 in ${measured.length} rows` : failing.map((r) => `${rowLabel(r)} (${where(r)}): ${fiveHundreds(r)}`).join('; '),
+    pass: failing.length === 0,
+  });
+  const budgeted = measured.filter((r) => r.scenario !== UNBUDGETED);
+  const peak = budgeted.reduce<Row | undefined>((top, r) => ((r.peakRssMb ?? 0) > (top?.peakRssMb ?? -1) ? r : top), undefined);
+  const over = budgeted.filter((r) => (r.peakRssMb ?? 0) >= TARGETS.rssMb);
+  checks.push({
+    target: `server RSS < ${TARGETS.rssMb} MB in every scenario`,
+    measured: peak
+      ? `${(peak.peakRssMb ?? 0).toFixed(0)} MB peak (${rowLabel(peak)}, ${where(peak)})${over.length > 1 ? `; ${over.length} rows over` : ''}`
+      : 'no rows',
+    pass: over.length === 0,
+  });
+  for (const unbudgeted of rows.filter((r) => r.scenario === UNBUDGETED)) {
+    const withBudget = rows.find((r) => r.scenario === 'availability' && r.driver === unbudgeted.driver && r.rooms === unbudgeted.rooms && r.bookings === unbudgeted.bookings);
+    if (!withBudget) continue;
+    // V8 sizes the young generation from the old-space flag; --max-semi-space-size gives it back.
+    const share = withBudget.requestsPerSecond / unbudgeted.requestsPerSecond;
+    checks.push({
+      target: `the heap budget keeps >= ${(TARGETS.heapBudgetShare * 100).toFixed(0)}% of availability throughput without it (${unbudgeted.driver})`,
+      measured: `${(share * 100).toFixed(0)}% (${rps(withBudget.requestsPerSecond)} vs ${rps(unbudgeted.requestsPerSecond)} req/s; RSS ${withBudget.peakRssMb?.toFixed(0)} vs ${unbudgeted.peakRssMb?.toFixed(0)} MB)`,
+      pass: share >= TARGETS.heapBudgetShare,
+    });
+  }
+  return checks;
+}
+
+/** Judges one run's rows against issue 14's targets and the checks that must always hold. */
+export function evaluate(rows: Row[]): Check[] {
+  return [...transportChecks(rows), ...shareChecks(rows), ...correctnessChecks(rows)];
+}
