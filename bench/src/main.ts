@@ -86,6 +86,7 @@ interface Options {
   out: string;
   cpuProf?: string;
   scenarios?: string;
+  serverDir?: string;
 }
 
 /** What a ceiling serves: the same JSON as the scenarios it stands for, so its size is the same. */
@@ -162,6 +163,7 @@ const sdkSample = (scenario: ScenarioName, requests: BenchRequest[]) => {
 };
 
 async function run(options: Options): Promise<void> {
+  const serverDir = options.serverDir ? resolve(options.serverDir) : undefined;
   const only = options.scenarios?.split(',').map((s) => s.trim());
   const scales = (options.quick ? QUICK : FULL)
     .map((scale) => ({ ...scale, scenarios: scale.scenarios.filter((s) => !only || only.includes(s) || only.includes(familyOf(s))) }))
@@ -196,7 +198,7 @@ async function run(options: Options): Promise<void> {
       const ranges = availabilityRanges(seeded);
       try {
         const serverEnv = { DATABASE_URL: seeded.url, ROOMS_FILE: freeRangeRoomsFile(), NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ADMIN_API_KEY: ADMIN_KEY };
-        const server = await spawnServer(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : []);
+        const server = await spawnServer(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : [], { serverDir });
         const context: ScenarioContext = { seeded, ranges, lanes: size.workers, captureSdk: sdkRecorder(server.url) };
         const kind = ceilingKind(scale);
         const ceilingKey = `${kind}:${scale.rooms}:${connections}`;
@@ -233,7 +235,7 @@ async function run(options: Options): Promise<void> {
         if (scale.measureHeapBudget && driver === 'sqlite' && scale.scenarios.includes('availability')) {
           // What `pnpm start`'s heap flags cost: the same availability load without them.
           log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${UNBUDGETED}`);
-          const unbudgeted = await spawnServer(serverEnv, [], { heapBudget: false });
+          const unbudgeted = await spawnServer(serverEnv, [], { heapBudget: false, serverDir });
           try {
             const requests = await scenarioRequests('availability', context);
             await warmUp([requests], warm(unbudgeted.url));
@@ -264,6 +266,7 @@ async function run(options: Options): Promise<void> {
       ...gridScales.map((s) => `${size.gridConnections} for the ${s.rooms}-room ${s.layout ?? 'free'} scale at ${s.bookings.toLocaleString('en')} bookings, ceiling included`),
     ].join('; '),
     'seconds per scenario': duration,
+    ...(serverDir ? { server: serverDir } : {}),
   };
   const name = options.quick ? 'quick' : 'full';
   await writeReport(options.out, name, rows, checks, meta, plans, sdkRequests);
@@ -281,6 +284,7 @@ const program = new Command('bench')
   .option('--postgres-url <url>', 'PostgreSQL server to create the benchmark database on (default TEST_POSTGRES_URL)')
   .option('--out <dir>', 'where results are written', RESULTS)
   .option('--scenarios <list>', 'run only these scenarios or families (e.g. sessions: over REST, tRPC and the SDK), and the scales that have them')
+  .option('--server-dir <dir>', "run this build of the server package (e.g. another checkout's apps/server, built) instead of this one's: before/after runs with the same scenarios")
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server run into <dir> (open in Chrome DevTools or speedscope)')
   .action((options: Options) => run(options));
 
