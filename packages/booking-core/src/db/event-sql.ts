@@ -16,13 +16,23 @@ export const insertEvent = (e: NewEvent): Statement => ({ text: INSERT_EVENT, pa
 /**
  * One pending delivery of the event for every enabled endpoint subscribed to its type, due at
  * once: one statement, whatever the number of endpoints (none, usually, on the hot path).
+ * `seq` is the event's seq as the statement reads it: a `?`, or a column of `from`.
  */
-const FAN_OUT = `insert into delivery (webhook_id, event_seq, booking_id, status, attempts, next_attempt_at, created_at, updated_at)
-  select s.webhook_id, ?, ?, 'pending', 0, ?, ?, ? from webhook_subscription s join webhook w on w.id = s.webhook_id
+const fanOutSelect = (seq: string, from: string) => `select s.webhook_id, ${seq}, ?, 'pending', 0, ?, ?, ?
+  from ${from}webhook_subscription s join webhook w on w.id = s.webhook_id
   where s.event_type = ? and w.disabled_at is null`;
-export const fanOut = (seq: number, e: NewEvent): Statement => ({
-  text: FAN_OUT,
-  params: [seq, e.bookingId, e.createdAt, e.createdAt, e.createdAt, e.type],
+const DELIVERY_COLUMNS = 'delivery (webhook_id, event_seq, booking_id, status, attempts, next_attempt_at, created_at, updated_at)';
+const FAN_OUT = `insert into ${DELIVERY_COLUMNS} ${fanOutSelect('?', '')}`;
+const fanOutParams = (e: NewEvent): SqlValue[] => [e.bookingId, e.createdAt, e.createdAt, e.createdAt, e.type];
+export const fanOut = (seq: number, e: NewEvent): Statement => ({ text: FAN_OUT, params: [seq, ...fanOutParams(e)] });
+
+/** The event and its deliveries in one statement (PostgreSQL: one round trip instead of two). */
+const INSERT_EVENT_AND_FAN_OUT = `with e as (${INSERT_EVENT}),
+  d as (insert into ${DELIVERY_COLUMNS} ${fanOutSelect('e.seq', 'e cross join ')} returning 1)
+  select e.seq, (select count(*) from d) as deliveries from e`;
+export const insertEventAndFanOut = (e: NewEvent): Statement => ({
+  text: INSERT_EVENT_AND_FAN_OUT,
+  params: [...insertEvent(e).params, ...fanOutParams(e)],
 });
 
 export interface EventFilter {

@@ -34,6 +34,12 @@ export interface TransactionSql extends Sql {
   forUpdate: string;
   /** ` for update skip locked` on PostgreSQL, so concurrent claimers each take other rows; empty on SQLite. */
   forUpdateSkipLocked: string;
+  /**
+   * Whether one statement may write to several tables (`with … insert … returning`): on
+   * PostgreSQL, where every statement is a round trip, writes that go together go as one.
+   * SQLite has no such statements, and its statements cost no round trip.
+   */
+  writingCtes: boolean;
 }
 
 export interface SqlRunner extends Sql {
@@ -55,6 +61,7 @@ function sqliteSql(connection: SqliteConnection): TransactionSql {
   return {
     forUpdate: '',
     forUpdateSkipLocked: '',
+    writingCtes: false,
     async all<Row>({ text, params }: Statement) {
       return prepare(text).all(...params) as Row[];
     },
@@ -81,6 +88,7 @@ function pgSql(connection: PgConnection): TransactionSql {
   return {
     forUpdate: ' for update',
     forUpdateSkipLocked: ' for update skip locked',
+    writingCtes: true,
     async all<Row>(statement: Statement) {
       return (await query(statement)).rows as Row[];
     },

@@ -8,7 +8,7 @@ import { effectiveStatus, transitions, type BookingState } from '../domain/statu
 import { assertCancellable, assertPartyFits, assertTimely, type VenuePolicy } from '../domain/venue-policy.js';
 import { localDateOf, venueClock } from '../domain/zoned.js';
 import * as bookingSql from '../db/booking-sql.js';
-import type { BookingRow } from '../db/booking-sql.js';
+import type { BookingRow, HoldCheckRow } from '../db/booking-sql.js';
 import * as roomSql from '../db/room-sql.js';
 import type { HoldRoomRow } from '../db/room-sql.js';
 import { sqlRunner, type TransactionSql } from '../db/sql.js';
@@ -82,11 +82,11 @@ export async function persistLapses(sql: TransactionSql, record: RecordChange, r
 
 /**
  * Places a hold: one write transaction of hand-written statements (the hot write path). It
- * takes the room's turn and checks the room and the venue's rules, gives back a hold it
- * replaces, marks lapsed holds on the slot as expired (the PostgreSQL constraint sees statuses,
- * not clocks), checks for a live overlap of the slot plus the room's reset, takes the guest's
- * turn and counts their live holds, and inserts. The database's own guard refuses an overlap
- * that slips past the check (another process, say).
+ * takes the room's turn and checks the room and the venue's rules, takes the guest's turn,
+ * gives back a hold it replaces, then in one statement looks for a live overlap of the slot
+ * plus the room's reset and counts the guest's live holds; it marks lapsed holds on the slot
+ * as expired (the PostgreSQL constraint sees statuses, not clocks), and inserts. The database's
+ * own guard refuses an overlap that slips past the check (another process, say).
  */
 async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<BookingDto> {
   const { clock, policy } = deps;
@@ -112,17 +112,20 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       if (row.schedule !== null) assertSession(JSON.parse(row.schedule) as Schedule, room.bufferMinutes, slot, venue.timezone);
       assertTimely(slot.start, now, venue);
 
-      if (request.replaces !== undefined) await giveBack(sql, record, request.replaces, emailKey, now, venue);
-      const probe = withReset(slot, room.bufferMinutes);
-      await persistLapses(sql, record, await sql.all<BookingRow>(bookingSql.lapsedOverlapping(roomId, probe, now)), now, venue);
-      if ((await sql.all(bookingSql.anyBlocking(roomId, probe, now))).length > 0) throw slotTaken();
-
-      // The guest's turn (PostgreSQL: a lock on their row), so two holds of one guest count each other.
+      // The guest's turn (PostgreSQL: a lock on their row), so two holds of one guest count each
+      // other; taken before the check, whose count must see every hold committed before it.
       const [written] = await sql.all<{ id: number }>({ text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] });
       const [guest] = written ? [written] : await sql.all<{ id: number }>({ text: `${GUEST_BY_KEY}${sql.forUpdate}`, params: [emailKey] });
       if (!guest) throw new Error('the guest upserted in this transaction is missing');
-      const [live] = await sql.all<{ n: number | string }>(bookingSql.liveHoldsOfGuest(guest.id, now));
-      if (Number(live?.n ?? 0) >= policy.maxLiveHoldsPerGuest) {
+
+      if (request.replaces !== undefined) await giveBack(sql, record, request.replaces, emailKey, now, venue);
+      const probe = withReset(slot, room.bufferMinutes);
+      const check = await sql.all<HoldCheckRow>(bookingSql.holdCheck(roomId, probe, guest.id, now));
+      if (check.some((r) => r.id !== null && !r.lapsed)) throw slotTaken();
+      for (const { id } of check) {
+        if (id !== null) await persistLapses(sql, record, await sql.all<BookingRow>(bookingSql.bookingById(id)), now, venue);
+      }
+      if (Number(check[0]?.live_holds ?? 0) >= policy.maxLiveHoldsPerGuest) {
         throw new BookingError(
           'TOO_MANY_HOLDS',
           `A guest can hold ${policy.maxLiveHoldsPerGuest} sessions at once: confirm or release one, or name it in replaces`,

@@ -38,6 +38,19 @@ interface Owed {
   emails: number;
 }
 
+/** The event and its deliveries: one statement where the database takes one, two where not. */
+async function insertEvent(sql: TransactionSql, row: eventSql.NewEvent): Promise<{ seq: number; deliveries: number }> {
+  if (sql.writingCtes) {
+    const [inserted] = await sql.all<{ seq: number | string; deliveries: number | string }>(eventSql.insertEventAndFanOut(row));
+    if (!inserted) throw new Error('the event insert returned no seq');
+    return { seq: Number(inserted.seq), deliveries: Number(inserted.deliveries) };
+  }
+  const [inserted] = await sql.all<{ seq: number | string }>(eventSql.insertEvent(row));
+  if (!inserted) throw new Error('the event insert returned no seq');
+  const seq = Number(inserted.seq);
+  return { seq, deliveries: await sql.run(eventSql.fanOut(seq, row)) };
+}
+
 /**
  * Writes the event, its deliveries (one per enabled endpoint subscribed to its type) and, when
  * guest emails are on, the guest's email, inside the transaction that makes the change: they
@@ -53,10 +66,7 @@ async function record(sql: TransactionSql, change: Change, emailsOn: boolean): P
     data: { booking: change.booking, previous_status: change.previousStatus },
   };
   const row = { id: event.id, type: event.type, bookingId: change.booking.id, createdAt: now, payload: JSON.stringify(event) };
-  const [inserted] = await sql.all<{ seq: number | string }>(eventSql.insertEvent(row));
-  if (!inserted) throw new Error('the event insert returned no seq');
-  const seq = Number(inserted.seq);
-  const deliveries = await sql.run(eventSql.fanOut(seq, row));
+  const { seq, deliveries } = await insertEvent(sql, row);
   if (!emailsOn || !isEmailed(change.type)) return { deliveries, emails: 0 };
   const { name, timezone } = change.venue;
   const emails = await sql.run(mailSql.insertEmail({ eventSeq: seq, bookingId: change.booking.id, venueName: name, timezone, now }));
