@@ -68,7 +68,7 @@ async function availabilityPlan(seeded: SeededDatabase, driver: TestDriver): Pro
   const db = await openDatabase(databaseTarget(seeded.url));
   try {
     const middle = Math.floor((seeded.from + seeded.to) / 2);
-    const { text, params } = bookingSql.blockedRooms({ start: middle, end: middle + 3_600_000 }, Date.now());
+    const { text, params } = bookingSql.availableRooms({ start: middle, end: middle + 3_600_000 }, Date.now());
     const rows = await db.em.fork().getConnection().execute(`explain ${driver === 'sqlite' ? 'query plan ' : ''}${text}`, [...params]);
     const lines = (rows as Record<string, unknown>[]).map((row) => String(row.detail ?? row['QUERY PLAN']));
     return `${driver}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${text}\n-- ${JSON.stringify(params)}\n${lines.join('\n')}`;

@@ -61,8 +61,8 @@ describe.each(testDrivers())('the booking rule on %s', (driver) => {
       const blocks = blocksSlot(state, now);
       expect(await matches(id, bookingSql.predicates.blocking, now)).toBe(blocks);
       expect((await sql().all(bookingSql.anyBlocking(roomId, slot, now))).length === 1).toBe(blocks);
-      const blocked = await sql().all<{ room_id: number }>(bookingSql.blockedRooms(slot, now));
-      expect(blocked.some((room) => room.room_id === roomId)).toBe(blocks);
+      const free = await sql().all<{ id: number }>(bookingSql.availableRooms(slot, now));
+      expect(free.some((room) => room.id === roomId)).toBe(!blocks);
     });
 
     it('is refused a rival by the database guard exactly when it blocks', async () => {
