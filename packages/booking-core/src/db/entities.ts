@@ -11,7 +11,7 @@ import { EMAIL_STATUSES } from '../domain/mail-policy.js';
 // These describe the schema the migrations build, indexes and constraints included (by their
 // names in the migrations), so MikroORM's schema comparison finds nothing to change and a
 // generated migration never drops the hot-path indexes. schema-drift.test.ts keeps it so. The
-// guard triggers and the booking_extent triggers are frozen in the migrations, not here.
+// guard triggers, the booking_extent and the catalog_version triggers are frozen in the migrations, not here.
 
 export const Room = defineEntity({
   name: 'Room',
@@ -180,6 +180,21 @@ const BookingExtent = defineEntity({
 });
 
 /**
+ * How many committed changes the catalog (venue, rooms, schedules) has seen (one row), kept by
+ * triggers on those tables; each process's catalog cache compares it before serving.
+ * Only the database writes it (see the catalog_version migrations).
+ */
+const CatalogVersion = defineEntity({
+  name: 'CatalogVersion',
+  tableName: 'catalog_version',
+  properties: {
+    id: p.integer().primary().autoincrement(false),
+    version: p.bigint('number'),
+  },
+  checks: [{ name: 'catalog_version_id_check', expression: 'id = 1' }],
+});
+
+/**
  * One change of a booking (the transactional outbox): written in the transaction that makes the
  * change, kept for the retention period. `seq` orders events as they were committed per booking
  * (each change of a booking waits for the previous one's row lock), and pages the log.
@@ -321,4 +336,4 @@ export const Email = defineEntity({
 });
 export type Email = InferEntity<typeof Email>;
 
-export const entities = [Room, Guest, Booking, IdempotencyKey, AdminKey, Venue, BookingExtent, Event, Webhook, WebhookSubscription, Delivery, DeliveryAttempt, Email];
+export const entities = [Room, Guest, Booking, IdempotencyKey, AdminKey, Venue, BookingExtent, CatalogVersion, Event, Webhook, WebhookSubscription, Delivery, DeliveryAttempt, Email];

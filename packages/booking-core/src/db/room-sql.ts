@@ -36,15 +36,8 @@ export interface HoldRoomRow extends RoomRow {
   schedule: string | null;
 }
 
-const OPEN_ROOMS = `select ${roomColumns('room')} from room where archived_at is null order by id`;
-const BY_ID = `select ${roomColumns('room')} from room where id = ?`;
 const FOR_HOLD = `select ${roomColumns('room')}, archived_at, schedule from room where id = ?`;
-const SCHEDULED = `select ${roomColumns('room')}, schedule from room where archived_at is null and schedule is not null`;
 
-/** The rooms guests can book, archived ones left out. */
-export const openRooms = (): Statement => ({ text: OPEN_ROOMS, params: [] });
-/** One room, archived or not. */
-export const roomById = (roomId: number): Statement => ({ text: BY_ID, params: [roomId] });
 /**
  * The room a hold is for, with whether it is archived. `forUpdate` (PostgreSQL) makes holds on
  * one room take turns on its row until their transaction ends.
@@ -54,7 +47,3 @@ export const roomForHold = (roomId: number, forUpdate: string): Statement => ({
   params: [roomId],
 });
 
-/** Open rooms that sell sessions, with their schedules; one of them when `roomId` is given. */
-export const scheduledRooms = (roomId?: number): Statement =>
-  roomId === undefined ? { text: `${SCHEDULED} order by id`, params: [] } : { text: `${SCHEDULED} and id = ?`, params: [roomId] };
-export type ScheduledRoomRow = RoomRow & { schedule: string };

@@ -8,8 +8,8 @@ import { Room } from '../db/entities.js';
 import { sqlRunner } from '../db/sql.js';
 import type { ServiceDeps } from './deps.js';
 import * as bookingSql from '../db/booking-sql.js';
-import * as roomSql from '../db/room-sql.js';
 import type { RoomRow } from '../db/room-sql.js';
+import { readCatalog } from './catalog.js';
 import { roomView, storeTiers, toRoomDto } from './serialize.js';
 import { inTransaction } from './transaction.js';
 import { assertExactIn, readVenue } from './venue.js';
@@ -37,29 +37,31 @@ function toAdminRoom(room: Room): AdminRoom {
   return { ...toRoomDto(roomView(entityRow(room))), archived_at: room.archivedAt == null ? null : formatInstant(room.archivedAt) };
 }
 
-const fromRoomRow = (row: RoomRow): RoomDto => toRoomDto(roomView(row));
-
-// Guest-facing reads are the hot path: hand-written SQL straight into the wire format, with no
-// query builder, entity hydration or identity map (the profile put those at 3x the query).
+// Guest-facing reads are the hot path: the rooms come from the process's catalog (one version
+// check), already in the wire format.
 
 /** The rooms guests can book, archived ones left out. */
 export async function listRooms({ db }: ServiceDeps): Promise<RoomDto[]> {
-  const rows = await sqlRunner(db).all<RoomRow>(roomSql.openRooms());
-  return rows.map(fromRoomRow);
+  // A copy of the list (its rooms are frozen and shared): callers own what they are handed.
+  return [...(await readCatalog(db)).openRooms];
 }
 
 /** One room, archived or not: bookings keep pointing at it. */
 export async function getRoom({ db }: ServiceDeps, roomId: number): Promise<RoomDto> {
-  const [row] = await sqlRunner(db).all<RoomRow>(roomSql.roomById(roomId));
-  if (!row) throw roomNotFound(roomId);
-  return fromRoomRow(row);
+  const room = (await readCatalog(db)).rooms.get(roomId);
+  if (!room) throw roomNotFound(roomId);
+  return room.dto;
 }
 
-/** Open rooms a hold of [start_date, end_date) would get: nothing blocking the slot plus the room's reset. */
+/**
+ * Open rooms a hold of [start_date, end_date) would get: nothing blocking the slot plus the room's
+ * reset. Not from the catalog: one statement answers it, rooms included, where the catalog's
+ * version check and the bookings would be two (measured: 24 against 51 us of CPU a call).
+ */
 export async function availableRooms({ db, clock }: ServiceDeps, query: AvailabilityQuery): Promise<RoomDto[]> {
   const slot = { start: query.start_date, end: query.end_date };
   const rows = await sqlRunner(db).all<RoomRow>(bookingSql.availableRooms(slot, clock.now()));
-  return rows.map(fromRoomRow);
+  return rows.map((row) => toRoomDto(roomView(row)));
 }
 
 export async function listAllRooms({ db }: ServiceDeps): Promise<AdminRoom[]> {

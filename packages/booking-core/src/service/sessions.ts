@@ -1,29 +1,24 @@
-import type { Schedule, Session, SessionStatus, SessionsPage, SessionsQuery } from '../contract/index.js';
+import type { Session, SessionStatus, SessionsPage, SessionsQuery } from '../contract/index.js';
 import { fromCents } from '../contract/money.js';
 import { formatInstant } from '../contract/time.js';
-import { overlaps, withReset } from '../domain/interval.js';
+import { overlaps } from '../domain/interval.js';
 import { partyFits, totalCents } from '../domain/pricing.js';
-import { sessionsOn } from '../domain/schedule.js';
-import { bookableUntil, horizonEnd } from '../domain/venue-policy.js';
-import { addDays, venueClock } from '../domain/zoned.js';
+import { horizonEnd } from '../domain/venue-policy.js';
+import { addDays } from '../domain/zoned.js';
 import * as bookingSql from '../db/booking-sql.js';
 import type { BlockingRow } from '../db/booking-sql.js';
-import * as roomSql from '../db/room-sql.js';
-import type { RoomRow, ScheduledRoomRow } from '../db/room-sql.js';
 import { sqlRunner } from '../db/sql.js';
+import { readCatalog, type CatalogRoom, type SessionTemplate } from './catalog.js';
 import type { ServiceDeps } from './deps.js';
 import { roomNotFound } from './rooms.js';
-import { roomView, type RoomView } from './serialize.js';
-import { readVenue } from './venue.js';
 
 interface Candidate {
-  room: RoomView;
-  start: number;
-  end: number;
-  blockedUntil: number;
+  template: SessionTemplate;
   /** The party's price: the same for every session of the room. */
   price: Session['price'];
 }
+
+const byStartThenRoom = (a: Candidate, b: Candidate) => a.template.start - b.template.start || a.template.room.view.id - b.template.room.view.id;
 
 /** A booking that blocks part of the window, its times as numbers (PostgreSQL sends bigints as text). */
 interface Blocking {
@@ -63,10 +58,10 @@ function groupByRoom(rows: readonly BlockingRow[]): Map<number, RoomBlocking> {
  * overlap are visited (a binary search, then back no further than the longest blocked
  * interval), so a month of fully booked short games stays linear rather than quadratic.
  */
-function blockage(candidate: Candidate, room: RoomBlocking | undefined): { status: 'booked' | 'held'; heldUntil?: number } | null {
+function blockage(session: SessionTemplate, room: RoomBlocking | undefined): { status: 'booked' | 'held'; heldUntil?: number } | null {
   if (!room) return null;
   const { bookings, longest } = room;
-  const blocked = { start: candidate.start, end: candidate.blockedUntil };
+  const blocked = { start: session.start, end: session.blockedUntil };
   // From `lo` on, bookings start when the session's blocked interval has ended.
   let lo = 0;
   let hi = bookings.length;
@@ -89,63 +84,64 @@ function blockage(candidate: Candidate, room: RoomBlocking | undefined): { statu
 
 /**
  * The sessions of every open scheduled room over venue-local days, with what each costs the
- * party and whether it can be held now. One query for the rooms, one for every booking that
- * blocks part of the window; nothing per session.
+ * party and whether it can be held now. The sessions themselves come from the process's catalog
+ * (derived and formatted once per date); one query for every booking that blocks part of the
+ * window; nothing per session.
  */
 export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQuery): Promise<SessionsPage> {
-  const sql = sqlRunner(db);
-  const venue = await readVenue(sql);
-  const rows = await sql.all<ScheduledRoomRow>(roomSql.scheduledRooms(query.room_id));
-  if (query.room_id !== undefined && rows.length === 0 && (await sql.all<RoomRow>(roomSql.roomById(query.room_id))).length === 0) {
-    throw roomNotFound(query.room_id);
-  }
-  const timeZone = venue.timezone;
-  const wallClock = venueClock(timeZone);
-  const dates = Array.from({ length: query.days }, (_, i) => addDays(query.date, i));
+  const catalog = await readCatalog(db);
+  const { venue } = catalog;
+  if (query.room_id !== undefined && !catalog.rooms.has(query.room_id)) throw roomNotFound(query.room_id);
 
+  // The party's price per room: the same for every session of the room; null when the party does not fit.
+  const prices = new Map<CatalogRoom, Session['price'] | null>();
+  const priceIn = (room: CatalogRoom) => {
+    let price = prices.get(room);
+    if (price === undefined) {
+      const players = query.players ?? room.view.minPlayers;
+      price = query.players !== undefined && !partyFits(room.view, players) ? null : { players, total: fromCents(totalCents(room.view, players)) };
+      prices.set(room, price);
+    }
+    return price;
+  };
   const candidates: Candidate[] = [];
-  for (const row of rows) {
-    const room = roomView(row);
-    if (query.players !== undefined && !partyFits(room, query.players)) continue;
-    const shape = { schedule: JSON.parse(row.schedule) as Schedule, bufferMinutes: room.bufferMinutes };
-    const players = query.players ?? room.minPlayers;
-    const price = { players, total: fromCents(totalCents(room, players)) };
-    for (const date of dates) {
-      for (const session of sessionsOn(shape, date, wallClock)) {
-        candidates.push({ room, ...session, blockedUntil: withReset(session, room.bufferMinutes).end, price });
-      }
+  for (let i = 0; i < query.days; i++) {
+    for (const template of catalog.sessionsOn(addDays(query.date, i))) {
+      if (query.room_id !== undefined && template.room.view.id !== query.room_id) continue;
+      const price = priceIn(template.room);
+      if (price) candidates.push({ template, price });
     }
   }
-  const page: SessionsPage = { timezone: timeZone, currency: venue.currency, sessions: [] };
+  const page: SessionsPage = { timezone: venue.timezone, currency: venue.currency, sessions: [] };
   if (candidates.length === 0) return page;
+  // Each date's sessions come sorted; so do the dates, unless a zone's day runs into the next.
+  if (candidates.some((c, i, all) => i > 0 && byStartThenRoom(all[i - 1] ?? c, c) > 0)) candidates.sort(byStartThenRoom);
 
   const now = clock.now();
   // A loop, not Math.min(...spread): a month of short games over many rooms is more arguments
   // than a call can take (RangeError past about 125,000).
   const window = { start: Infinity, end: -Infinity };
-  for (const c of candidates) {
-    window.start = Math.min(window.start, c.start);
-    window.end = Math.max(window.end, c.blockedUntil);
+  for (const { template } of candidates) {
+    window.start = Math.min(window.start, template.start);
+    window.end = Math.max(window.end, template.blockedUntil);
   }
-  const byRoom = groupByRoom(await sql.all<BlockingRow>(bookingSql.blockingIn(window, now)));
+  const byRoom = groupByRoom(await sqlRunner(db).all<BlockingRow>(bookingSql.blockingIn(window, now)));
 
   const latestStart = horizonEnd(now, venue);
-  candidates.sort((a, b) => a.start - b.start || a.room.id - b.room.id);
-  page.sessions = candidates.map((c): Session => {
-    const until = bookableUntil(c.start, venue);
-    const blocked = blockage(c, byRoom.get(c.room.id));
-    const closed = now >= until || (latestStart !== null && c.start > latestStart);
+  page.sessions = candidates.map(({ template: t, price }): Session => {
+    const blocked = blockage(t, byRoom.get(t.room.view.id));
+    const closed = now >= t.bookableUntil || (latestStart !== null && t.start > latestStart);
     const status: SessionStatus = blocked?.status === 'booked' ? 'booked' : closed ? 'closed' : (blocked?.status ?? 'available');
     return {
-      room_id: c.room.id,
-      start_date: formatInstant(c.start),
-      end_date: formatInstant(c.end),
-      local_start: wallClock.format(c.start),
-      local_end: wallClock.format(c.end),
+      room_id: t.room.view.id,
+      start_date: t.wire.start_date,
+      end_date: t.wire.end_date,
+      local_start: t.wire.local_start,
+      local_end: t.wire.local_end,
       status,
       ...(status === 'held' && blocked?.heldUntil !== undefined ? { held_until: formatInstant(blocked.heldUntil) } : {}),
-      bookable_until: formatInstant(until),
-      price: c.price,
+      bookable_until: t.wire.bookable_until,
+      price,
     };
   });
   return page;

@@ -6,6 +6,7 @@ import { sqlRunner, type Sql } from '../db/sql.js';
 import * as venueSql from '../db/venue-sql.js';
 import type { ServiceDeps } from './deps.js';
 import { parseTiers } from './serialize.js';
+import { readCatalog } from './catalog.js';
 import { inSqlTransaction } from './transaction.js';
 
 /** The venue's settings; the defaults until any are stored. */
@@ -14,7 +15,12 @@ export async function readVenue(sql: Sql): Promise<Venue> {
   return row ?? DEFAULT_VENUE;
 }
 
-export const getVenue = ({ db }: ServiceDeps): Promise<Venue> => readVenue(sqlRunner(db));
+/**
+ * The venue's settings for a guest's read, from the process's catalog. Transactions call
+ * readVenue on their own connection instead: a version check there would cost the same one-row
+ * read, and what a transaction reads must be its own snapshot.
+ */
+export const getVenue = async ({ db }: ServiceDeps): Promise<Venue> => ({ ...(await readCatalog(db)).venue });
 
 const ROOM_PRICES = 'select id, price_cents, price_tiers from room';
 

@@ -6,6 +6,7 @@ import { Migration20261124010000_booking_extent } from './Migration2026112401000
 import { Migration20261125000000_sessions } from './Migration20261125000000_sessions.js';
 import { Migration20261126000000_events } from './Migration20261126000000_events.js';
 import { Migration20261127000000_email } from './Migration20261127000000_email.js';
+import { Migration20261128000000_catalog_version } from './Migration20261128000000_catalog_version.js';
 
 // Migrations only add (expand now, contract in a later release), so an instance of the previous
 // release keeps serving while a new one migrates; an applied migration is never edited. See the
@@ -21,4 +22,5 @@ export const sqliteMigrations = [
   { name: 'Migration20261125000000_sessions', class: Migration20261125000000_sessions },
   { name: 'Migration20261126000000_events', class: Migration20261126000000_events },
   { name: 'Migration20261127000000_email', class: Migration20261127000000_email },
+  { name: 'Migration20261128000000_catalog_version', class: Migration20261128000000_catalog_version },
 ];
