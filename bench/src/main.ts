@@ -5,6 +5,7 @@ import { bookingSql, databaseTarget, openDatabase } from '@escape-room/booking-c
 import type { TestDriver } from '@escape-room/test-utils';
 import { freeRangeRoomsFile, spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
+import { runDelivery } from './delivery.js';
 import { runLoad, type LoadResult } from './load.js';
 import { UNBUDGETED, textTable, writeReport, type Check, type Row } from './report.js';
 import { contentionSlot, scenarioRequests, sessionsPath, type ScenarioName } from './scenarios.js';
@@ -264,7 +265,10 @@ async function run(options: Options): Promise<void> {
     }
   }
 
-  const checks = evaluate(rows);
+  // Webhook delivery has its own servers and receiver (delivery.ts).
+  const delivery = !only || only.includes('delivery') ? await runDelivery({ quick: options.quick, drivers, adminKey: ADMIN_KEY, cpuProf: options.cpuProf, log }) : undefined;
+  rows.push(...(delivery?.rows ?? []));
+  const checks = [...evaluate(rows), ...(delivery?.checks ?? [])];
   const meta = {
     mode: options.quick ? 'quick' : 'full',
     date: new Date().toISOString(),
@@ -287,7 +291,7 @@ const program = new Command('bench')
   .addOption(new Option('--drivers <list>', 'sqlite, postgresql or both').default(process.env.TEST_POSTGRES_URL ? 'sqlite,postgresql' : 'sqlite'))
   .option('--postgres-url <url>', 'PostgreSQL server to create the benchmark database on (default TEST_POSTGRES_URL)')
   .option('--out <dir>', 'where results are written', RESULTS)
-  .option('--scenarios <list>', 'run only these scenarios (e.g. sessions), and the scales that have them')
+  .option('--scenarios <list>', 'run only these scenarios (e.g. sessions, or delivery), and the scales that have them')
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server run into <dir> (open in Chrome DevTools or speedscope)')
   .action((options: Options) => run(options));
 

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadResult } from './load.js';
+import type { DeliveryScenario } from './delivery.js';
 import type { ScenarioName } from './scenarios.js';
 
 export const UNBUDGETED = 'availability, no heap budget';
@@ -10,7 +11,7 @@ export interface Row extends LoadResult {
   rooms: number;
   bookings: number;
   /** `availability, no heap budget`: the same load on a server started without the start script's heap flags. */
-  scenario: ScenarioName | 'ceiling' | typeof UNBUDGETED;
+  scenario: ScenarioName | 'ceiling' | typeof UNBUDGETED | DeliveryScenario;
   /** Ceilings only: the JSON it serves, one availability answer or one day's sessions grid. */
   ceilingOf?: 'availability' | 'sessions';
   /** Throughput as a share of the bare node:http ceiling (of the same JSON) measured in the same run. */
