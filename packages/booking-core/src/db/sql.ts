@@ -34,6 +34,13 @@ export interface TransactionSql extends Sql {
   forUpdate: string;
   /** ` for update skip locked` on PostgreSQL, so concurrent claimers each take other rows; empty on SQLite. */
   forUpdateSkipLocked: string;
+  /**
+   * Lets this transaction's commit return before its log reaches the disk (PostgreSQL's
+   * `synchronous_commit = off`; SQLite commits without waiting for the disk already). Only for
+   * writes a crash may lose without harm, as a lease or an attempt's record under at-least-once:
+   * the row simply goes out again.
+   */
+  commitWithoutFlush(): Promise<void>;
 }
 
 export interface SqlRunner extends Sql {
@@ -55,6 +62,7 @@ function sqliteSql(connection: SqliteConnection): TransactionSql {
   return {
     forUpdate: '',
     forUpdateSkipLocked: '',
+    commitWithoutFlush: () => Promise.resolve(),
     async all<Row>({ text, params }: Statement) {
       return prepare(text).all(...params) as Row[];
     },
@@ -81,6 +89,9 @@ function pgSql(connection: PgConnection): TransactionSql {
   return {
     forUpdate: ' for update',
     forUpdateSkipLocked: ' for update skip locked',
+    async commitWithoutFlush() {
+      await connection.query('set local synchronous_commit = off');
+    },
     async all<Row>(statement: Statement) {
       return (await query(statement)).rows as Row[];
     },

@@ -237,6 +237,63 @@ describe.each(testDrivers())('webhook delivery on %s', (driver) => {
     expect((await subscribe({ url: 'https://hooks.example.test/x', events: ['booking.held'] })).webhook.url).toBe('https://hooks.example.test/x');
   });
 
+  it('records the attempts of a round, however they are batched, each under its own delivery and claim', async () => {
+    const answers = [{ status: 200 }, { status: 503, body: 'busy' }, { status: 410 }, { status: 204 }];
+    const endpoints = [];
+    for (const answer of answers) {
+      const r = await listen([answer]);
+      endpoints.push((await subscribe({ url: r.url, events: ['booking.held'] })).webhook.id);
+    }
+    await hold(1);
+    await hold(2);
+    expect(await round()).toBe(8);
+    const logs = await Promise.all(endpoints.map(log));
+    expect(logs.map((deliveries) => deliveries.map((d) => [d.status, d.attempts.map((a) => [a.status_code, a.error])]))).toEqual([
+      [['succeeded', [[200, null]]], ['succeeded', [[200, null]]]],
+      [['pending', [[503, null]]], ['pending', [[503, null]]]],
+      [['failed', [[410, null]]], ['failed', [[410, null]]]],
+      [['succeeded', [[204, null]]], ['succeeded', [[204, null]]]],
+    ]);
+    expect(logs[1]?.map((d) => d.next_attempt_at)).toEqual([iso(T0 + 5_000), iso(T0 + 5_000)]);
+    expect(await service.getWebhook(endpoints[2]!)).toMatchObject({ enabled: false, disabled_reason: 'gone' });
+    expect(warnings.filter((w) => w.message === 'webhook endpoint disabled')).toHaveLength(1);
+  });
+
+  it('finishes several deliveries in one statement, each fenced by its own claim', async () => {
+    const r = await listen([{ status: 200 }]);
+    const { webhook } = await subscribe({ url: r.url, events: ['booking.held'] });
+    for (const room of [1, 2, 3]) await hold(room);
+    const sql = sqlRunner(db);
+    const claim = async (token: string, limit: number) => {
+      await sql.run(webhookSql.claim(token, clock.now() + leaseMs(options()), clock.now(), limit, ''));
+      return (await sql.all<{ id: number | string }>(webhookSql.claimed(token))).map((row) => Number(row.id));
+    };
+    const [a, b] = await claim('first', 2);
+    const [c] = await claim('second', 1);
+    const attempt = (deliveryId: number, statusCode: number) => ({ deliveryId, attemptedAt: clock.now(), statusCode, durationMs: 3, error: null, responseBody: null });
+    await sql.run(webhookSql.recordAttempts([attempt(a!, 200), attempt(b!, 500), attempt(c!, 200)]));
+    const finished = await sql.run(
+      webhookSql.finishMany(
+        [
+          { id: a!, token: 'first', next: { status: 'succeeded', at: null } },
+          { id: b!, token: 'first', next: { status: 'pending', at: T0 + 5_000 } },
+          // Not this claim's: another instance holds it.
+          { id: c!, token: 'first', next: { status: 'succeeded', at: null } },
+        ],
+        clock.now(),
+      ),
+    );
+    expect(finished).toBe(2);
+    const byId = new Map((await log(webhook.id)).map((d) => [d.id, d]));
+    expect([a, b, c].map((id) => [byId.get(id!)?.status, byId.get(id!)?.next_attempt_at, byId.get(id!)?.attempts.map((x) => x.status_code)])).toEqual([
+      ['succeeded', null, [200]],
+      ['pending', iso(T0 + 5_000), [500]],
+      ['pending', iso(T0), [200]],
+    ]);
+    // The unfenced row is still leased to its own claim, which finishes it.
+    expect(await sql.run(webhookSql.finishMany([{ id: c!, token: 'second', next: { status: 'succeeded', at: null } }], clock.now()))).toBe(1);
+  });
+
   it('leases a claim to one claimer until the lease runs out, then to another', async () => {
     const r = await listen([{ status: 200 }]);
     const { webhook } = await subscribe({ url: r.url, events: ['booking.held'] });
