@@ -45,7 +45,8 @@ export default defineConfig(
     },
   },
   {
-    files: ['tests/**/*.ts', '**/*.test.ts'],
+    // The receiver moved from tests/support to test-utils; its requests carry the same untyped JSON.
+    files: ['tests/**/*.ts', '**/*.test.ts', 'packages/test-utils/src/receiver.ts'],
     rules: {
       // Tests read JSON from the wire (tests/support/http.ts) untyped on purpose and let expect() and its
       // matchers (typed `any`) judge its shape; typing every response would restate the contract in each test.

@@ -3,10 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    // booking-core's own tests take the temporary-database, SMTP and calendar helpers from
+    // booking-core's own tests take the temporary-database, SMTP, calendar and receiver helpers from
     // test-utils' source: a package dependency would be a cycle (see packages/booking-core/tsconfig.json).
     alias: Object.fromEntries(
-      ['databases', 'smtp', 'calendar'].map((name) => [
+      ['databases', 'smtp', 'calendar', 'receiver'].map((name) => [
         `@escape-room/test-utils/${name}`,
         fileURLToPath(new URL(`packages/test-utils/src/${name}.ts`, import.meta.url)),
       ]),

@@ -4,7 +4,7 @@ import { emptyDatabase, testDrivers } from '@escape-room/test-utils';
 import { call, fixedHours } from './support/http.js';
 import { everyBooking, expectNoDoubleBooking } from './support/invariants.js';
 import { UndocumentedResponseError } from './support/openapi.js';
-import { startReceiver, type Receiver } from './support/receiver.js';
+import { startReceiver, type Receiver } from '@escape-room/test-utils/receiver';
 import { startInbox } from '@escape-room/test-utils/smtp';
 import { TEST_ADMIN_KEY, startServer } from './support/server.js';
 

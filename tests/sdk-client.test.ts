@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vites
 import { createBookingClient, isBookingApiError, verifyWebhook, type BookingErrorCode, type EventType, type Session } from '@escape-room/sdk';
 import { testDrivers } from '@escape-room/test-utils';
 import { fixedHours } from './support/http.js';
-import { startReceiver, type Receiver } from './support/receiver.js';
+import { startReceiver, type Receiver } from '@escape-room/test-utils/receiver';
 import { TEST_ADMIN_KEY } from './support/server.js';
 import { useServer } from './support/use-server.js';
 import { until } from './support/wait.js';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { emptyDatabase, testDrivers } from '@escape-room/test-utils';
 import { call, fixedHours } from './support/http.js';
-import { deferred, ok, startReceiver, type Receiver, type ReceivedRequest, type Reply } from './support/receiver.js';
+import { deferred, ok, startReceiver, type Receiver, type ReceivedRequest, type Reply } from '@escape-room/test-utils/receiver';
 import { TEST_ADMIN_KEY, startServer, type RunningServer } from './support/server.js';
 import { useServer } from './support/use-server.js';
 import { until } from './support/wait.js';

@@ -5,6 +5,7 @@ import { bookingSql, databaseTarget, openDatabase } from '@escape-room/booking-c
 import type { TestDriver } from '@escape-room/test-utils';
 import { freeRangeRoomsFile, spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
+import { runDelivery } from './delivery.js';
 import { evaluate } from './evaluate.js';
 import { runLoad, type BenchRequest, type LoadResult } from './load.js';
 import { UNBUDGETED, textTable, writeReport, type Row } from './report.js';
@@ -253,7 +254,10 @@ async function run(options: Options): Promise<void> {
     }
   }
 
-  const checks = evaluate(rows);
+  // Webhook delivery has its own servers and receiver (delivery.ts).
+  const delivery = !only || only.includes('delivery') ? await runDelivery({ quick: options.quick, drivers, adminKey: ADMIN_KEY, cpuProf: options.cpuProf, serverDir, log }) : undefined;
+  rows.push(...(delivery?.rows ?? []));
+  const checks = [...evaluate(rows), ...(delivery?.checks ?? [])];
   const gridScales = scales.filter((s) => s.oneAnswerAtATime);
   const meta = {
     mode: options.quick ? 'quick' : 'full',
@@ -283,7 +287,7 @@ const program = new Command('bench')
   .addOption(new Option('--drivers <list>', 'sqlite, postgresql or both').default(process.env.TEST_POSTGRES_URL ? 'sqlite,postgresql' : 'sqlite'))
   .option('--postgres-url <url>', 'PostgreSQL server to create the benchmark database on (default TEST_POSTGRES_URL)')
   .option('--out <dir>', 'where results are written', RESULTS)
-  .option('--scenarios <list>', 'run only these scenarios or families (e.g. sessions: over REST, tRPC and the SDK), and the scales that have them')
+  .option('--scenarios <list>', 'run only these scenarios or families (e.g. sessions: over REST, tRPC and the SDK; delivery), and the scales that have them')
   .option('--server-dir <dir>', "run this build of the server package (e.g. another checkout's apps/server, built) instead of this one's: before/after runs with the same scenarios")
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server run into <dir> (open in Chrome DevTools or speedscope)')
   .action((options: Options) => run(options));

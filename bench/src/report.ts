@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadResult } from './load.js';
+import type { DeliveryScenario } from './delivery.js';
 import { familyOf, scenarioLabel, transportOf, type ScenarioName } from './scenarios.js';
 
 export const UNBUDGETED = 'availability, no heap budget';
@@ -10,7 +11,7 @@ export interface Row extends LoadResult {
   rooms: number;
   bookings: number;
   /** `availability, no heap budget`: the same load on a server started without the start script's heap flags. */
-  scenario: ScenarioName | 'ceiling' | typeof UNBUDGETED;
+  scenario: ScenarioName | 'ceiling' | typeof UNBUDGETED | DeliveryScenario;
   /** Ceilings only: the JSON it serves, one availability answer or one day's sessions grid. */
   ceilingOf?: 'availability' | 'sessions';
   /** Throughput as a share of the bare node:http ceiling (of the same JSON) measured in the same run. */
@@ -28,6 +29,8 @@ export interface Check {
   pass: boolean;
 }
 
+const isDelivery = (scenario: Row['scenario']): scenario is DeliveryScenario => scenario.startsWith('delivery');
+
 const fmt = (n: number | null, digits = 1) => (n === null ? '-' : n.toFixed(digits));
 /** Requests per second: whole below 100 hides a 1,000-room grid's 1.4 against 0.6. */
 export const rps = (n: number) => n.toFixed(n < 100 ? 1 : 0);
@@ -35,13 +38,13 @@ export const rps = (n: number) => n.toFixed(n < 100 ? 1 : 0);
 /** The row's name in reports: the operation and the path it took, e.g. `rooms.list (SDK batch)`. */
 export function rowLabel(row: Row): string {
   if (row.scenario === 'ceiling') return row.ceilingOf === 'sessions' ? 'ceiling (sessions JSON)' : 'ceiling';
-  if (row.scenario === UNBUDGETED) return row.scenario;
+  if (row.scenario === UNBUDGETED || isDelivery(row.scenario)) return row.scenario;
   return scenarioLabel(row.scenario);
 }
 
 /** Throughput against the REST row of the same operation, scale and driver, for the other transports' rows. */
 function againstRest(row: Row, rows: Row[]): string {
-  if (row.scenario === 'ceiling' || row.scenario === UNBUDGETED || transportOf(row.scenario) === 'REST') return '';
+  if (row.scenario === 'ceiling' || row.scenario === UNBUDGETED || isDelivery(row.scenario) || transportOf(row.scenario) === 'REST') return '';
   const family = familyOf(row.scenario);
   const rest = rows.find((r) => r.scenario === family && r.driver === row.driver && r.rooms === row.rooms && r.bookings === row.bookings);
   return rest ? fmt(row.requestsPerSecond / rest.requestsPerSecond, 2) : '';

@@ -9,7 +9,8 @@ import { startSweeper } from './sweep-timer.js';
 const SHUTDOWN_GRACE_MS = 10_000;
 /** Of the shutdown's grace, what webhook deliveries and emails in flight get to finish before they are handed back. */
 const DELIVERY_GRACE_MS = 4_000;
-const DELIVERY_CONCURRENCY = 32;
+/** Webhook POSTs in flight at once: answers are recorded a batch per write, so more in flight means fewer commits per delivery. */
+const DELIVERY_CONCURRENCY = 64;
 const DELIVERY_POLL_MS = 1_000;
 /** SMTP servers take few connections from one client: a handful of emails at once. */
 const MAIL_CONCURRENCY = 4;

@@ -51,7 +51,10 @@ function restRoute(operation: Operation, makeContext: ContextFactory) {
     url: routePattern(openapi.path),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       // `/rooms//schedule` names no room: Fastify's router matches an empty parameter, the document does not.
-      if (Object.values(request.params as Record<string, string>).includes('')) return reply.callNotFound();
+      if (Object.values(request.params as Record<string, string>).includes('')) {
+        reply.callNotFound();
+        return reply;
+      }
       const getRawInput = async () => (operation.takesInput ? restInput(request, inBody) : undefined);
       const outcome = await callOperation(operation, makeContext(request), getRawInput, request);
       if (outcome.ok) return reply.status(successStatus).type('application/json; charset=utf-8').send(JSON.stringify(outcome.data));

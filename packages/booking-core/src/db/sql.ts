@@ -40,6 +40,13 @@ export interface TransactionSql extends Sql {
    * SQLite has no such statements, and its statements cost no round trip.
    */
   writingCtes: boolean;
+  /**
+   * Lets this transaction's commit return before its log reaches the disk (PostgreSQL's
+   * `synchronous_commit = off`; SQLite commits without waiting for the disk already). Only for
+   * writes a crash may lose without harm, as a lease or an attempt's record under at-least-once:
+   * the row simply goes out again.
+   */
+  commitWithoutFlush(): Promise<void>;
 }
 
 export interface SqlRunner extends Sql {
@@ -62,6 +69,7 @@ function sqliteSql(connection: SqliteConnection): TransactionSql {
     forUpdate: '',
     forUpdateSkipLocked: '',
     writingCtes: false,
+    commitWithoutFlush: () => Promise.resolve(),
     async all<Row>({ text, params }: Statement) {
       return prepare(text).all(...params) as Row[];
     },
@@ -89,6 +97,9 @@ function pgSql(connection: PgConnection): TransactionSql {
     forUpdate: ' for update',
     forUpdateSkipLocked: ' for update skip locked',
     writingCtes: true,
+    async commitWithoutFlush() {
+      await connection.query('set local synchronous_commit = off');
+    },
     async all<Row>(statement: Statement) {
       return (await query(statement)).rows as Row[];
     },

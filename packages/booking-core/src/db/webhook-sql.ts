@@ -107,12 +107,17 @@ export interface AttemptRecord {
   error: string | null;
   responseBody: string | null;
 }
-export const recordAttempt = (a: AttemptRecord): Statement => ({
-  text: RECORD_ATTEMPT,
-  params: [a.deliveryId, a.attemptedAt, a.statusCode, a.durationMs, a.error, a.responseBody],
+const attemptParams = (a: AttemptRecord) => [a.deliveryId, a.attemptedAt, a.statusCode, a.durationMs, a.error, a.responseBody];
+export const recordAttempt = (a: AttemptRecord): Statement => ({ text: RECORD_ATTEMPT, params: attemptParams(a) });
+/** Several attempts in one statement. */
+export const recordAttempts = (attempts: readonly AttemptRecord[]): Statement => ({
+  text: `${RECORD_ATTEMPT}${', (?, ?, ?, ?, ?, ?)'.repeat(attempts.length - 1)}`,
+  params: attempts.flatMap(attemptParams),
 });
 
 export const finish = (id: number, token: string, next: { status: DeliveryStatus; at: number | null }, now: number): Statement => queue.finish(id, token, next, now);
+export const finishMany = (rows: readonly { id: number; token: string; next: { status: DeliveryStatus; at: number | null } }[], now: number): Statement =>
+  queue.finishMany(rows, now);
 export const handBack = queue.handBack;
 export const nextDue = queue.nextDue;
 

@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { HoldInput, ListDeliveriesInput, type CreateWebhookInput } from '../contract/index.js';
@@ -12,6 +10,7 @@ import { sqlRunner } from '../db/sql.js';
 import * as webhookSql from '../db/webhook-sql.js';
 import { freshDatabase } from '../test-support.js';
 import { testDrivers } from '@escape-room/test-utils/databases';
+import { inTurn, startReceiver, type ReceivedRequest, type Receiver, type Reply } from '@escape-room/test-utils/receiver';
 import type { EndpointRules, ServiceDeps } from './deps.js';
 import { deliverDue, leaseMs, type DeliveryOptions } from './delivery.js';
 import { createBookingService, type BookingApi } from './index.js';
@@ -22,28 +21,6 @@ import { createBookingService, type BookingApi } from './index.js';
 const T0 = Date.UTC(2030, 5, 1, 9, 0);
 const HOUR = 3_600_000;
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A loopback receiver answering each request with the next status of `script` (the last one repeats). */
-async function receiver(script: { status: number; headers?: Record<string, string>; body?: string }[]) {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      const answer = script[Math.min(received.length, script.length) - 1]!;
-      response.writeHead(answer.status, answer.headers).end(answer.body ?? '');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { received, port, url: `http://127.0.0.1:${port}/hook`, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
 describe.each(testDrivers())('webhook delivery on %s', (driver) => {
   let db: Database;
   let dispose: () => Promise<void>;
@@ -51,7 +28,7 @@ describe.each(testDrivers())('webhook delivery on %s', (driver) => {
   let service: BookingApi;
   let deps: ServiceDeps;
   let warnings: { fields: object; message: string }[];
-  let receivers: { close: () => Promise<unknown> }[];
+  let receivers: Receiver[];
   const options = (): DeliveryOptions => ({
     retryDelaysMs: [5_000, 300_000, HOUR],
     timeoutMs: 2_000,
@@ -74,8 +51,9 @@ describe.each(testDrivers())('webhook delivery on %s', (driver) => {
     await dispose();
   });
 
-  const listen = async (script: Parameters<typeof receiver>[0]) => {
-    const r = await receiver(script);
+  /** A loopback receiver answering each request with the next reply of `replies` (the last one repeats). */
+  const listen = async (replies: Reply[]) => {
+    const r = await startReceiver(inTurn(replies));
     receivers.push(r);
     return r;
   };
@@ -88,11 +66,11 @@ describe.each(testDrivers())('webhook delivery on %s', (driver) => {
   const log = async (webhookId: string) => (await service.listDeliveries(ListDeliveriesInput.parse({ webhook_id: webhookId }))).deliveries;
   const round = () => deliverDue(deps, options());
   /** Verifies as a receiver would, its own clock reading what the manual clock reads (the library checks the timestamp against Date.now). */
-  const verify = (secret: string, request: Received) => {
+  const verify = (secret: string, request: ReceivedRequest) => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(clock.now());
     try {
-      return new StandardWebhook(secret).verify(request.body, request.headers as Record<string, string>);
+      return new StandardWebhook(secret).verify(request.rawBody, request.headers);
     } finally {
       vi.useRealTimers();
     }
@@ -105,7 +83,7 @@ describe.each(testDrivers())('webhook delivery on %s', (driver) => {
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const booking = await hold(1);
     expect(await round()).toBe(1);
-    const [request] = r.received;
+    const [request] = r.requests;
     const event = verify(secret, request!) as { id: string; type: string };
     expect(event).toEqual((await service.bookingEvents(booking.id))[0]);
     expect(request!.headers['webhook-id']).toBe(event.id);
@@ -124,15 +102,15 @@ describe.each(testDrivers())('webhook delivery on %s', (driver) => {
     expect(rotated.previous_secret_expires_at).toBe(iso(T0 + 24 * HOUR));
     await hold(1);
     await round();
-    const verifyWith = (key: string, n: number) => () => verify(key, r.received[n]!);
-    expect(String(r.received[0]!.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    const verifyWith = (key: string, n: number) => () => verify(key, r.requests[n]!);
+    expect(String(r.requests[0]!.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verifyWith(secret, 0)).not.toThrow();
     expect(verifyWith(old, 0)).not.toThrow();
 
     clock.advance(24 * HOUR);
     await hold(2, 24 * 30);
     await round();
-    expect(String(r.received[1]!.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect(String(r.requests[1]!.headers['webhook-signature']).split(' ')).toHaveLength(1);
     expect(verifyWith(secret, 1)).not.toThrow();
     expect(verifyWith(old, 1)).toThrow(/No matching signature/);
   });
@@ -144,7 +122,7 @@ describe.each(testDrivers())('webhook delivery on %s', (driver) => {
     await subscribe({ url: healthy.url, events: ['booking.held', 'booking.confirmed'] });
     const booking = await hold(1);
     await service.confirmHold(booking.id);
-    const types = (r: { received: Received[] }) => r.received.map((q) => (JSON.parse(q.body) as { type: string }).type);
+    const types = (r: Receiver) => r.requests.map((q) => (q.json as { type: string }).type);
 
     // First round: the healthy endpoint gets the held event; the failing one fails it, and its
     // confirmation waits behind it.
@@ -249,7 +227,7 @@ describe.each(testDrivers())('webhook delivery on %s', (driver) => {
     answer = ['127.0.0.1'];
     await hold(1);
     await round();
-    expect(r.received).toHaveLength(0);
+    expect(r.requests).toHaveLength(0);
     const [attempt] = (await log(webhook.id))[0]!.attempts;
     expect(attempt).toMatchObject({ status_code: null, error: expect.stringContaining('127.0.0.1') as string });
 
@@ -257,6 +235,63 @@ describe.each(testDrivers())('webhook delivery on %s', (driver) => {
     expect(await codeOf(subscribe({ url: 'http://hooks.example.test/x', events: ['booking.held'] }))).toBe('WEBHOOK_URL_REFUSED');
     expect(await codeOf(subscribe({ url: 'https://user:pw@hooks.example.test/x', events: ['booking.held'] }))).toBe('WEBHOOK_URL_REFUSED');
     expect((await subscribe({ url: 'https://hooks.example.test/x', events: ['booking.held'] })).webhook.url).toBe('https://hooks.example.test/x');
+  });
+
+  it('records the attempts of a round, however they are batched, each under its own delivery and claim', async () => {
+    const answers = [{ status: 200 }, { status: 503, body: 'busy' }, { status: 410 }, { status: 204 }];
+    const endpoints = [];
+    for (const answer of answers) {
+      const r = await listen([answer]);
+      endpoints.push((await subscribe({ url: r.url, events: ['booking.held'] })).webhook.id);
+    }
+    await hold(1);
+    await hold(2);
+    expect(await round()).toBe(8);
+    const logs = await Promise.all(endpoints.map(log));
+    expect(logs.map((deliveries) => deliveries.map((d) => [d.status, d.attempts.map((a) => [a.status_code, a.error])]))).toEqual([
+      [['succeeded', [[200, null]]], ['succeeded', [[200, null]]]],
+      [['pending', [[503, null]]], ['pending', [[503, null]]]],
+      [['failed', [[410, null]]], ['failed', [[410, null]]]],
+      [['succeeded', [[204, null]]], ['succeeded', [[204, null]]]],
+    ]);
+    expect(logs[1]?.map((d) => d.next_attempt_at)).toEqual([iso(T0 + 5_000), iso(T0 + 5_000)]);
+    expect(await service.getWebhook(endpoints[2]!)).toMatchObject({ enabled: false, disabled_reason: 'gone' });
+    expect(warnings.filter((w) => w.message === 'webhook endpoint disabled')).toHaveLength(1);
+  });
+
+  it('finishes several deliveries in one statement, each fenced by its own claim', async () => {
+    const r = await listen([{ status: 200 }]);
+    const { webhook } = await subscribe({ url: r.url, events: ['booking.held'] });
+    for (const room of [1, 2, 3]) await hold(room);
+    const sql = sqlRunner(db);
+    const claim = async (token: string, limit: number) => {
+      await sql.run(webhookSql.claim(token, clock.now() + leaseMs(options()), clock.now(), limit, ''));
+      return (await sql.all<{ id: number | string }>(webhookSql.claimed(token))).map((row) => Number(row.id));
+    };
+    const [a, b] = await claim('first', 2);
+    const [c] = await claim('second', 1);
+    const attempt = (deliveryId: number, statusCode: number) => ({ deliveryId, attemptedAt: clock.now(), statusCode, durationMs: 3, error: null, responseBody: null });
+    await sql.run(webhookSql.recordAttempts([attempt(a!, 200), attempt(b!, 500), attempt(c!, 200)]));
+    const finished = await sql.run(
+      webhookSql.finishMany(
+        [
+          { id: a!, token: 'first', next: { status: 'succeeded', at: null } },
+          { id: b!, token: 'first', next: { status: 'pending', at: T0 + 5_000 } },
+          // Not this claim's: another instance holds it.
+          { id: c!, token: 'first', next: { status: 'succeeded', at: null } },
+        ],
+        clock.now(),
+      ),
+    );
+    expect(finished).toBe(2);
+    const byId = new Map((await log(webhook.id)).map((d) => [d.id, d]));
+    expect([a, b, c].map((id) => [byId.get(id!)?.status, byId.get(id!)?.next_attempt_at, byId.get(id!)?.attempts.map((x) => x.status_code)])).toEqual([
+      ['succeeded', null, [200]],
+      ['pending', iso(T0 + 5_000), [500]],
+      ['pending', iso(T0), [200]],
+    ]);
+    // The unfenced row is still leased to its own claim, which finishes it.
+    expect(await sql.run(webhookSql.finishMany([{ id: c!, token: 'second', next: { status: 'succeeded', at: null } }], clock.now()))).toBe(1);
   });
 
   it('leases a claim to one claimer until the lease runs out, then to another', async () => {

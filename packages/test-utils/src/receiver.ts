@@ -1,3 +1,5 @@
+// A webhook endpoint on loopback for the unit tests, the end-to-end tests and the benchmark:
+// one receiver, so all three observe deliveries the same way.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -31,6 +33,12 @@ export type Script = (request: ReceivedRequest) => Reply | Promise<Reply>;
 
 export const ok: Script = () => ({ status: 200, body: 'ok' });
 
+/** Answers the n-th request with the n-th reply; the last reply repeats. */
+export const inTurn =
+  (replies: readonly Reply[]): Script =>
+  ({ index }) =>
+    replies[Math.min(index, replies.length - 1)]!;
+
 /** A promise with its resolver outside, for a test to decide when a receiver answers. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
@@ -46,6 +54,7 @@ interface Waiter {
 export interface Receiver {
   /** Where to point a webhook: http://127.0.0.1:<port>/hook. */
   url: string;
+  port: number;
   /** Every request so far, in order of arrival. */
   requests: ReceivedRequest[];
   /** Replaces how the receiver answers from now on (requests already waiting keep their answer). */
@@ -137,6 +146,7 @@ export async function startReceiver(script: Script = ok): Promise<Receiver> {
 
   return {
     url: `http://127.0.0.1:${port}/hook`,
+    port,
     requests,
     answer: (script) => (answerWith = script),
     next,
