@@ -15,8 +15,7 @@ export const newEventId = () => `evt_${randomBytes(16).toString('base64url')}`;
 export const newWebhookId = () => `wh_${randomBytes(12).toString('base64url')}`;
 
 /** A webhook signing secret: `whsec_` and 32 random bytes in base64, the form Standard Webhooks libraries take. */
-export const newWebhookSecret = () => `${WEBHOOK_SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
-export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
 /** A booking's reference: 8 characters drawn uniformly from the alphabet without look-alikes. */
 export function newReference(): string {
