@@ -75,9 +75,13 @@ describe.each(testDrivers())('%s', (driver) => {
       }
     });
 
-    it('a megabyte string is 413 PAYLOAD_TOO_LARGE', async () => {
+    it('a megabyte string is 413 PAYLOAD_TOO_LARGE, and the client always reads that answer', async () => {
       const body = { ...valid, guest: { name: 'x'.repeat(1_000_000), email: 'a@example.com' } };
-      expectClientError(await api('POST', '/bookings', { body }), 413, 'PAYLOAD_TOO_LARGE', 'megabyte name');
+      // The server refuses on Content-Length, before the body arrives: one in twenty such
+      // uploads used to end in a reset connection (EPIPE) instead of the answer.
+      for (let attempt = 1; attempt <= 40; attempt++) {
+        expectClientError(await api('POST', '/bookings', { body }), 413, 'PAYLOAD_TOO_LARGE', `megabyte name, attempt ${attempt}`);
+      }
     });
 
     it('wrong content types are 415 UNSUPPORTED_MEDIA_TYPE', async () => {

@@ -42,6 +42,9 @@ describe('pnpm bench --quick', () => {
       'sessions',
       'sessions-trpc',
       'sessions-sdk',
+      // Webhook delivery by one instance: a backlog's events/s, then one change at a time.
+      'delivery backlog',
+      'delivery idle',
     ]);
     for (const row of report.rows) {
       expect(row.requestsPerSecond, row.scenario).toBeGreaterThan(0);
@@ -58,6 +61,12 @@ describe('pnpm bench --quick', () => {
     expect(byScenario.contention.doubleBookings).toBe(0);
     expect(byScenario.contention.winners).toBeLessThanOrEqual(5);
     expect(byScenario.availability.peakRssMb).toBeGreaterThan(0);
+    // Every event of the backlog arrived, each once or more (its check counts the distinct ones), and idle ones too.
+    const backlog = report.checks.find((c: { target: string }) => c.target.startsWith('delivery backlog')).measured as string;
+    const [, events, distinct] = /\(([\d,]+) events in .*, ([\d,]+) distinct\)/.exec(backlog) ?? [];
+    expect(Number(events?.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(distinct, backlog).toBe(events);
+    expect(byScenario['delivery idle'].total).toBeGreaterThan(0);
     // Every scheduled room's day (ten sessions each), some of it booked by the seeded history.
     expect(byScenario.sessions.non2xx).toBe(0);
     expect(byScenario.sessions.grid.sessions).toBe(byScenario.sessions.rooms * 10);

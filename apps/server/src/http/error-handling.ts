@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TRPCError } from '@trpc/server';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,12 +18,41 @@ function clientMessage(error: FastifyError): string {
   }
 }
 
+/** How much of a refused body is read and dropped before the connection closes anyway. */
+const DRAIN_LIMIT = { bytes: 16 * 1024 * 1024, ms: 5_000 };
+
+/**
+ * Reads and drops what is left of a body refused as too large, within bounds, before the refusal
+ * goes out. Fastify answers as soon as Content-Length says too much and then closes the
+ * connection; closing a socket with unread data resets it, and a client still sending its body
+ * then never reads the 413 (it saw `EPIPE` about once in twenty megabyte bodies).
+ */
+function drainRefusedBody(raw: IncomingMessage): Promise<void> {
+  if (raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      raw.off('data', onData).off('end', finish).off('error', finish).off('close', finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DRAIN_LIMIT.bytes) finish();
+    };
+    const timer = setTimeout(finish, DRAIN_LIMIT.ms);
+    raw.on('data', onData).once('end', finish).once('error', finish).once('close', finish);
+    raw.resume();
+  });
+}
+
 /**
  * Everything that fails outside the procedures (parsing, routing, limits) answers with the
  * same JSON error body as the procedures do. 5xx details go to the log, never to the client.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') await drainRefusedBody(request.raw);
     const code = codeForStatus(error.statusCode ?? 500);
     const status = statusFor(code);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
