@@ -14,6 +14,9 @@ const METHOD_OF = { query: 'GET', mutation: 'POST' } as const;
 
 type Inputs = Record<number, unknown>;
 
+/** A call's success as tRPC's protocol writes it (with no data transformer). */
+const success = (data: unknown) => (data === undefined ? '{"result":{}}' : `{"result":{"data":${JSON.stringify(data)}}}`);
+
 /**
  * A call's inputs, as tRPC's HTTP protocol sends them: JSON in the `input` query parameter (GET)
  * or the body (POST); a batch sends one object keyed by the calls' indexes. Read once, on the
@@ -59,6 +62,10 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = asyn
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   const config = appRouter._def._config;
+  // The contract has no data transformer (one wire format for REST and tRPC), so a call's data
+  // goes on the wire as it is; were one ever configured, the direct path below would be wrong.
+  const probe = {};
+  if (config.transformer.output.serialize(probe) !== probe) throw new Error('tRPC is served without a data transformer');
   const responseMeta = ({ errors }: { errors: TRPCError[] }) => ({ headers: retryAfterHeader(errors) });
 
   const byTRPC = (request: FastifyRequest, reply: FastifyReply, path: string) =>
@@ -106,6 +113,14 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = asyn
       }),
     );
 
+    void reply.header('vary', 'trpc-accept, accept').type('application/json');
+    if (calls.every(({ outcome }) => outcome.ok)) {
+      // Every call answered: the body tRPC would write, written directly (its wrapper objects
+      // and status computation were a tenth of a cheap read's time in the profile).
+      const items = calls.map(({ outcome }) => success(outcome.ok ? outcome.data : undefined));
+      return reply.send(isBatch ? `[${items.join(',')}]` : items[0]);
+    }
+
     // Aligned with the calls: tRPC reads a call's status from its own error.
     const errors = calls.map(({ outcome }) => (outcome.ok ? undefined : outcome.error));
     const bodies = calls.map(({ path: callPath, operation, outcome, input }) => {
@@ -115,11 +130,7 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = asyn
     });
     const untransformed = isBatch ? bodies : bodies[0];
     if (!untransformed) throw new Error('a tRPC request names at least one procedure');
-    void reply
-      .status(getHTTPStatusCode(untransformed, errors as TRPCError[]))
-      .header('vary', 'trpc-accept, accept')
-      .headers(retryAfterHeader(errors.filter((error) => error !== undefined)))
-      .type('application/json');
+    void reply.status(getHTTPStatusCode(untransformed, errors as TRPCError[])).headers(retryAfterHeader(errors.filter((error) => error !== undefined)));
     if (allow) void reply.header('allow', allow);
     return reply.send(JSON.stringify(transformTRPCResponse(config, untransformed)));
   });
