@@ -526,7 +526,10 @@ describe('the guest booking page', () => {
     expect((await fetch(`${ctx.url}/api/v1/rooms`)).headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 
-  it('loads at most 150 kB of gzipped JavaScript, and paints its largest content within a second', async () => {
+  // The paint budget is Core Web Vitals' "good" LCP, 2.5 s. This shared 2-core machine measured
+  // 0.2 to 1.1 s on a cold server and browser, the slow end on days it ran at half its speed
+  // (a 1-second budget failed then on unchanged code), so a tighter line would measure the machine.
+  it('loads at most 150 kB of gzipped JavaScript, and paints its largest content within 2.5 s', async () => {
     const index = await readFile(`${WEB_DIST}index.html`, 'utf8');
     const scripts = [...index.matchAll(/<script[^>]+src="([^"]+)"|<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)].map((m) => m[1] ?? m[2]!);
     expect(scripts.length).toBeGreaterThan(0);
@@ -553,7 +556,7 @@ describe('the guest booking page', () => {
     await writeFile(`${RESULTS}budget.json`, JSON.stringify({ scripts, gzippedBytes: gzipped, lcpMs: lcp }, null, 2));
     process.stdout.write(`guest page: ${scripts.length} script(s), ${gzipped} B gzipped; LCP ${lcp.toFixed(0)} ms\n`);
     expect(gzipped).toBeLessThanOrEqual(150_000);
-    expect(lcp).toBeLessThan(1000);
+    expect(lcp).toBeLessThan(2500);
   });
 });
 
