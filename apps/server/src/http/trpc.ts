@@ -85,8 +85,9 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = asyn
     const isBatch = query.batch === '1';
     const paths = isBatch ? path.split(',') : [path];
     const found = paths.map((p) => operations.get(p));
-    const types = new Set(found.flatMap((operation) => (operation ? [operation.type] : [])));
-    const simple = (method === 'GET' || method === 'POST') && request.headers['trpc-accept'] === undefined && types.size <= 1;
+    // Only a batch can mix queries and mutations (tRPC refuses that as a whole request).
+    const mixed = isBatch && new Set(found.map((operation) => operation?.type).filter(Boolean)).size > 1;
+    const simple = (method === 'GET' || method === 'POST') && request.headers['trpc-accept'] === undefined && !mixed;
     if (!simple) return byTRPC(request, reply, path);
 
     const given = method === 'GET' ? query.input : (request.body as string | undefined);
