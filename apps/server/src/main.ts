@@ -1,3 +1,4 @@
+import { startWalCheckpointer } from '@escape-room/booking-core/db';
 import { holdPolicyFromMinutes, systemClock } from '@escape-room/booking-core/domain';
 import { createBookingService, startDispatcher, startMailDispatcher, type Dispatcher, type Outbox, type ServiceDeps } from '@escape-room/booking-core/service';
 import { buildServer } from './app.js';
@@ -61,6 +62,10 @@ async function main(): Promise<void> {
   });
   outbox.notify = () => dispatcher.wake();
   const mailer = config.SMTP_URL ? startMailer(deps, config, app.log) : undefined;
+  const checkpointer =
+    config.DATABASE_URL.driver === 'sqlite' && config.DATABASE_URL.path !== ':memory:'
+      ? await startWalCheckpointer(db, { onError: (message) => app.log.warn({ err: message }, 'WAL checkpoint failed; the next one retries') })
+      : undefined;
   if (mailer) mailOutbox.notify = () => mailer.wake();
   else app.log.info('guest emails are off: SMTP_URL is not set');
 
@@ -75,9 +80,10 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     timer.unref();
     // Stop taking requests and claiming deliveries and emails; let those in flight finish (or
-    // hand them back), then stop the sweeper, then the pool.
+    // hand them back), then stop the sweeper, the WAL's checkpointer, then the pool.
     await Promise.all([app.close(), dispatcher.stop(DELIVERY_GRACE_MS), mailer?.stop(DELIVERY_GRACE_MS)]);
     await sweeper.stop();
+    await checkpointer?.stop();
     await db.close();
     process.exit(0);
   };
