@@ -64,6 +64,7 @@ const row = (driver: string, scenario: DeliveryScenario, rate: number, latencies
   scenario,
   ratio: 0,
   requestsPerSecond: rate,
+  seconds: rate > 0 ? total / rate : 0,
   p50: latencies?.getValueAtPercentile(50) ?? 0,
   p95: latencies?.getValueAtPercentile(95) ?? 0,
   p99: latencies?.getValueAtPercentile(99) ?? 0,

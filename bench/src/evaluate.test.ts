@@ -8,6 +8,7 @@ const row = (over: Partial<Row> & Pick<Row, 'scenario'>): Row => ({
   bookings: 100_000,
   ratio: 0.5,
   requestsPerSecond: 1000,
+  seconds: 8,
   p50: 1,
   p95: 2,
   p99: 3,

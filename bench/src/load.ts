@@ -28,7 +28,10 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /** Responses per second over the measured time (its total over its seconds). */
   requestsPerSecond: number;
+  /** How long the load ran. */
+  seconds: number;
   p50: number;
   /** Null when autocannon's workers measured (their merged histogram has no 95th percentile). */
   p95: number | null;
@@ -40,6 +43,12 @@ export interface LoadResult {
   statuses: Record<string, number>;
   peakRssMb: number | null;
 }
+
+/** Latencies in microseconds, 1 µs to a minute, to three significant digits. */
+const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+
+/** In-process runs' latency histograms, so the halves of a scenario merge exactly (mergeLoads). */
+const histograms = new WeakMap<LoadResult, hdr.Histogram>();
 
 const SETUP_FILE = fileURLToPath(new URL('./request-plan.js', import.meta.url));
 const KEEP_HOLD_ID_FILE = fileURLToPath(new URL('./keep-hold-id.js', import.meta.url));
@@ -68,7 +77,7 @@ function toAutocannon(request: BenchRequest, inWorkers: boolean): autocannon.Req
  * workers report autocannon's own merged histogram of 2xx latencies (1 ms steps) instead.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const histogram = newHistogram();
   const statuses: Record<string, number> = {};
   let peakRssMb: number | null = null;
   const { pid } = options;
@@ -108,12 +117,56 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         statuses: merged,
       }
     : { p50: ms(50), p95: ms(95), p99: ms(99), statuses };
-  return {
-    requestsPerSecond: result.requests.average,
+  const loaded: LoadResult = {
+    requestsPerSecond: result.requests.total / result.duration,
+    seconds: result.duration,
     ...measured,
     total: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     peakRssMb,
+  };
+  if (!inWorkers) histograms.set(loaded, histogram);
+  return loaded;
+}
+
+/**
+ * One result from the runs of a scenario spread over the run (see main.ts's two passes): the
+ * responses over all their seconds, and the percentiles of all their latencies together.
+ * Workers' runs carry no histogram: their percentiles are the worst run's.
+ */
+export function mergeLoads(parts: LoadResult[]): LoadResult {
+  const [first, ...rest] = parts;
+  if (!first) throw new Error('nothing to merge');
+  if (rest.length === 0) return first;
+  const sum = (pick: (part: LoadResult) => number) => parts.reduce((n, part) => n + pick(part), 0);
+  const statuses: Record<string, number> = {};
+  for (const part of parts) for (const [status, count] of Object.entries(part.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
+  const rss = parts.map((part) => part.peakRssMb).filter((mb): mb is number => mb !== null);
+  const recorded = parts.map((part) => histograms.get(part));
+  let percentiles: Pick<LoadResult, 'p50' | 'p95' | 'p99'>;
+  if (recorded.every((h): h is hdr.Histogram => h !== undefined)) {
+    const all = newHistogram();
+    for (const h of recorded) all.add(h);
+    const ms = (percentile: number) => all.getValueAtPercentile(percentile) / 1000;
+    percentiles = { p50: ms(50), p95: ms(95), p99: ms(99) };
+  } else {
+    const worst = (pick: (part: LoadResult) => number | null) => {
+      const values = parts.map(pick).filter((v): v is number => v !== null);
+      return values.length === parts.length ? Math.max(...values) : null;
+    };
+    percentiles = { p50: worst((p) => p.p50) ?? first.p50, p95: worst((p) => p.p95), p99: worst((p) => p.p99) ?? first.p99 };
+  }
+  const seconds = sum((part) => part.seconds);
+  const total = sum((part) => part.total);
+  return {
+    requestsPerSecond: total / seconds,
+    seconds,
+    ...percentiles,
+    total,
+    non2xx: sum((part) => part.non2xx),
+    errors: sum((part) => part.errors),
+    statuses,
+    peakRssMb: rss.length ? Math.max(...rss) : null,
   };
 }

@@ -7,7 +7,7 @@ import { freeRangeRoomsFile, spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
 import { runDelivery } from './delivery.js';
 import { evaluate } from './evaluate.js';
-import { runLoad, type BenchRequest, type LoadResult } from './load.js';
+import { mergeLoads, runLoad, type BenchRequest, type LoadResult } from './load.js';
 import { UNBUDGETED, textTable, writeReport, type Row } from './report.js';
 import {
   availabilityRanges,
@@ -180,14 +180,13 @@ async function run(options: Options): Promise<void> {
   const baseConnections = options.connections ?? size.connections;
   let seconds = duration;
   let connections = baseConnections;
-  const load = (url: string, requests: BenchRequest[], pid?: number) =>
-    runLoad({ url, connections, durationSeconds: seconds, requests, pid, workers: size.workers });
+  const load = (url: string, requests: BenchRequest[], pid?: number, durationSeconds = seconds) =>
+    runLoad({ url, connections, durationSeconds, requests, pid, workers: size.workers });
   const warm = (url: string) => (requests: BenchRequest[]) => runLoad({ url, connections, durationSeconds: WARM_UP_SECONDS, requests, workers: size.workers });
 
   const rows: Row[] = [];
   const plans: string[] = [];
   const sdkRequests: string[] = [];
-  const ceilings = new Map<string, LoadResult>();
   const log = (text: string) => process.stderr.write(`${text}\n`);
 
   for (const driver of drivers) {
@@ -202,36 +201,49 @@ async function run(options: Options): Promise<void> {
         const server = await spawnServer(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : [], { serverDir });
         const context: ScenarioContext = { seeded, ranges, lanes: size.workers, captureSdk: sdkRecorder(server.url) };
         const kind = ceilingKind(scale);
-        const ceilingKey = `${kind}:${scale.rooms}:${connections}`;
-        let ceiling = ceilings.get(ceilingKey);
+        let ceilingServer: Awaited<ReturnType<typeof startCeiling>> | undefined;
+        let ceiling: LoadResult | undefined;
         try {
-          if (!ceiling) {
-            const middle = new Date((seeded.from + seeded.to) / 2).toISOString();
-            const path =
-              kind === 'sessions' ? sessionsPath(seeded) : `/api/v1/availability?start_date=${middle}&end_date=${new Date(Date.parse(middle) + 3_600_000).toISOString()}`;
-            const sample = await (await fetch(`${server.url}${path}`)).text();
-            const ceilingServer = await startCeiling(sample);
-            log(`ceiling: ${scale.rooms} rooms' ${kind} JSON (${sample.length} bytes) from memory`);
-            ceiling = await load(ceilingServer.url, [{ method: 'GET', path: '/' }]);
-            ceilings.set(ceilingKey, ceiling);
-            await ceilingServer.close();
-            rows.push({ driver: 'node:http', rooms: scale.rooms, bookings: 0, scenario: 'ceiling', ceilingOf: kind, ratio: 1, ...ceiling });
-          }
+          const middle = new Date((seeded.from + seeded.to) / 2).toISOString();
+          const path =
+            kind === 'sessions' ? sessionsPath(seeded) : `/api/v1/availability?start_date=${middle}&end_date=${new Date(Date.parse(middle) + 3_600_000).toISOString()}`;
+          const sample = await (await fetch(`${server.url}${path}`)).text();
+          ceilingServer = await startCeiling(sample);
+          log(`ceiling: ${scale.rooms} rooms' ${kind} JSON (${sample.length} bytes) from memory`);
           const planned = new Map<ScenarioName, BenchRequest[]>();
           for (const scenario of scale.scenarios) planned.set(scenario, await scenarioRequests(scenario, context));
           await warmUp(planned.values(), warm(server.url));
+          // Two passes, the second in reverse order, each half of a scenario's time, with the
+          // ceiling's halves before and after them: every scenario, and the ceiling, is measured
+          // early and late alike, so a shared machine's drift does not favour whichever runs
+          // first (REST, by the list's order).
+          const halves = new Map<ScenarioName | 'ceiling', LoadResult[]>();
+          const measure = async (name: ScenarioName | 'ceiling', run: () => Promise<LoadResult>) => {
+            halves.set(name, [...(halves.get(name) ?? []), await run()]);
+          };
+          const ceilingUrl = ceilingServer.url;
+          await measure('ceiling', () => load(ceilingUrl, [{ method: 'GET', path: '/' }], undefined, seconds / 2));
+          for (const pass of [[...planned], [...planned].reverse()]) {
+            for (const [scenario, requests] of pass) {
+              log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${scenarioLabel(scenario)}`);
+              await measure(scenario, () => load(server.url, requests, server.child.pid, seconds / 2));
+            }
+          }
+          await measure('ceiling', () => load(ceilingUrl, [{ method: 'GET', path: '/' }], undefined, seconds / 2));
+          ceiling = mergeLoads(halves.get('ceiling') ?? []);
+          rows.push({ driver: 'node:http', rooms: scale.rooms, bookings: 0, scenario: 'ceiling', ceilingOf: kind, ratio: 1, ...ceiling });
           for (const [scenario, requests] of planned) {
-            log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${scenarioLabel(scenario)}`);
             if (transportOf(scenario) === 'SDK batch' && driver === drivers[0]) sdkRequests.push(sdkSample(scenario, requests));
-            const result = await load(server.url, requests, server.child.pid);
-            const row: Row = { driver, rooms: scale.rooms, bookings: scale.bookings, scenario, ratio: result.requestsPerSecond / ceiling.requestsPerSecond, ...result };
+            const result = mergeLoads(halves.get(scenario) ?? []);
+            const ratio = result.requestsPerSecond / ceiling.requestsPerSecond;
+            const row: Row = { driver, rooms: scale.rooms, bookings: scale.bookings, scenario, ratio, ...result };
             if (scenario === 'contention') Object.assign(row, await countDoubleBookings(server.url, seeded));
             if (scenario === 'sessions') row.grid = await sessionsGrid(server.url, seeded);
             rows.push(row);
           }
           if (scale.scenarios.includes('sessions')) plans.push(await sessionsPlan(seeded, driver, server.url));
         } finally {
-          await server.stop();
+          await Promise.all([server.stop(), ceilingServer?.close()]);
         }
         if (scale.measureHeapBudget && driver === 'sqlite' && scale.scenarios.includes('availability')) {
           // What `pnpm start`'s heap flags cost: the same availability load without them.
