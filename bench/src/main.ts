@@ -199,7 +199,7 @@ async function run(options: Options): Promise<void> {
       try {
         const serverEnv = { DATABASE_URL: seeded.url, ROOMS_FILE: freeRangeRoomsFile(), NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ADMIN_API_KEY: ADMIN_KEY };
         const server = await spawnServer(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : [], { serverDir });
-        const context: ScenarioContext = { seeded, ranges, lanes: size.workers, captureSdk: sdkRecorder(server.url) };
+        const context: ScenarioContext = { seeded, ranges, lanes: size.workers, pass: 0, captureSdk: sdkRecorder(server.url) };
         const kind = ceilingKind(scale);
         let ceilingServer: Awaited<ReturnType<typeof startCeiling>> | undefined;
         let ceiling: LoadResult | undefined;
@@ -210,8 +210,12 @@ async function run(options: Options): Promise<void> {
           const sample = await (await fetch(`${server.url}${path}`)).text();
           ceilingServer = await startCeiling(sample);
           log(`ceiling: ${scale.rooms} rooms' ${kind} JSON (${sample.length} bytes) from memory`);
-          const planned = new Map<ScenarioName, BenchRequest[]>();
-          for (const scenario of scale.scenarios) planned.set(scenario, await scenarioRequests(scenario, context));
+          const plan = async (pass: number) => {
+            const planned = new Map<ScenarioName, BenchRequest[]>();
+            for (const scenario of scale.scenarios) planned.set(scenario, await scenarioRequests(scenario, { ...context, pass }));
+            return planned;
+          };
+          const planned = await plan(0);
           await warmUp(planned.values(), warm(server.url));
           // Two passes, the second in reverse order, each half of a scenario's time, with the
           // ceiling's halves before and after them: every scenario, and the ceiling, is measured
@@ -223,7 +227,7 @@ async function run(options: Options): Promise<void> {
           };
           const ceilingUrl = ceilingServer.url;
           await measure('ceiling', () => load(ceilingUrl, [{ method: 'GET', path: '/' }], undefined, seconds / 2));
-          for (const pass of [[...planned], [...planned].reverse()]) {
+          for (const pass of [[...planned], [...(await plan(1))].reverse()]) {
             for (const [scenario, requests] of pass) {
               log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${scenarioLabel(scenario)}`);
               await measure(scenario, () => load(server.url, requests, server.child.pid, seconds / 2));

@@ -57,6 +57,11 @@ export interface ScenarioContext {
   ranges: AvailabilityRange[];
   /** autocannon worker threads of the run size (1 in-process): holds stripe their slots over them. */
   lanes: number;
+  /**
+   * Which of the scale's two passes (0, 1) the requests are for: writes of the second take other
+   * days and guests, since autocannon's worker threads start counting their slots afresh.
+   */
+  pass: number;
   /** Records what the SDK sends for a call (sdk-capture.ts), against this scale's server. */
   captureSdk: (call: (client: BookingClient) => Promise<unknown>) => Promise<SdkRequest>;
 }
@@ -88,11 +93,15 @@ export const sessionsPath = (seeded: SeededDatabase) => `/api/v1/sessions?date=$
 const trpcPath = (procedure: string, input?: unknown) =>
   `/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
 
-/** Fresh, conflict-free slots after the seeded history (see request-plan.ts). */
+/** How far apart the two passes' fresh slots start: beyond what a pass of holds takes (months at most). */
+const PASS_OFFSET_DAYS = 1000;
+
+/** Fresh, conflict-free slots after the seeded history (see request-plan.ts), each pass on its own days and guests. */
 function freshSlots(context: ScenarioContext, offsetDays: number, guests: string): BenchRequest {
-  const { seeded, lanes } = context;
-  const base = Math.ceil((seeded.to + offsetDays * DAY) / HOUR) * HOUR;
-  return { method: 'POST', path: '/api/v1/bookings', headers: JSON_HEADERS, plan: { kind: 'freshSlot', base, rooms: seeded.rooms, slotMs: SLOT_MS, guests, lanes } };
+  const { seeded, lanes, pass } = context;
+  const base = Math.ceil((seeded.to + (offsetDays + pass * PASS_OFFSET_DAYS) * DAY) / HOUR) * HOUR;
+  const plan = { kind: 'freshSlot' as const, base, rooms: seeded.rooms, slotMs: SLOT_MS, guests: `${guests}${pass}-`, lanes };
+  return { method: 'POST', path: '/api/v1/bookings', headers: JSON_HEADERS, plan };
 }
 
 /** A request drawn from these at random on each send; one needs no drawing. */
