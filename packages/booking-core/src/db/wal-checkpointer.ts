@@ -53,6 +53,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
+// A checkpoint copies frames to the file without caching them: no page cache to speak of.
+db.pragma('cache_size = -256');
 let last = '';
 const checkpoint = () => {
   const [row] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -99,7 +101,10 @@ export async function startWalCheckpointer(
   const connection = await nativeSqlite(db);
   connection.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS, busyIntervalMs: BUSY_INTERVAL_MS } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { driver, path, intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS, busyIntervalMs: BUSY_INTERVAL_MS },
+  });
   // The timer must not keep a process alive that has nothing else to do.
   worker.unref();
   const waiting = new Map<number, { resolve: (result: CheckpointResult) => void; reject: (error: Error) => void }>();
@@ -129,6 +134,8 @@ export async function startWalCheckpointer(
         worker.postMessage(id);
       }),
     async stop() {
+      // Referenced again, so the process waits for the worker's connection to close.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
       if (connection.open) connection.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
