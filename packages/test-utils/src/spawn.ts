@@ -9,12 +9,18 @@ const SERVER_DIR = dirname(createRequire(import.meta.url).resolve('@escape-room/
 const DIST = join(SERVER_DIR, 'dist/');
 
 /**
- * The node options of a server package's start script (its V8 heap budget), so the tests and the
- * benchmark run the server exactly as `pnpm start` does.
+ * The memory budget of a server package's start script: its environment assignments (glibc's
+ * malloc arenas) and node's options (the V8 heap), so the tests and the benchmark run the server
+ * exactly as `pnpm start` does.
  */
-function startScriptNodeOptions(serverDir: string): string[] {
+function startScriptBudget(serverDir: string): { env: Record<string, string>; nodeOptions: string[] } {
   const manifest = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+  const words = manifest.scripts.start.split(/\s+/);
+  const assignments = words.slice(0, words.indexOf('node')).map((word) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(word));
+  return {
+    env: Object.fromEntries(assignments.flatMap((match) => (match ? [[match[1], match[2]]] : []))),
+    nodeOptions: words.filter((word) => word.startsWith('--')),
+  };
 }
 
 export interface RunningServer {
@@ -41,7 +47,7 @@ export async function freePort(): Promise<number> {
  * Starts the compiled server as a child process on a free port and resolves once it
  * listens. For the end-to-end tests and the benchmark: the real process, nothing in-process.
  * `nodeOptions` go to node itself (`--cpu-prof` is refused in NODE_OPTIONS). `heapBudget: false`
- * leaves out the start script's heap flags, for the benchmark's measure of what they cost; `serverDir`
+ * leaves out the start script's memory budget, for the benchmark's measure of what they cost; `serverDir`
  * runs another build of the server package (the benchmark's before/after runs).
  */
 export async function spawnServer(
@@ -50,9 +56,9 @@ export async function spawnServer(
   { heapBudget = true, serverDir = SERVER_DIR }: { heapBudget?: boolean; serverDir?: string } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
-  const startOptions = heapBudget ? startScriptNodeOptions(serverDir) : [];
-  const child = spawnProcess(process.execPath, [...startOptions, ...nodeOptions, join(serverDir, 'dist/main.js')], {
-    env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port) },
+  const budget = heapBudget ? startScriptBudget(serverDir) : { env: {}, nodeOptions: [] };
+  const child = spawnProcess(process.execPath, [...budget.nodeOptions, ...nodeOptions, join(serverDir, 'dist/main.js')], {
+    env: { ...process.env, ...budget.env, HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
