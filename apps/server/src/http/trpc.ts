@@ -4,7 +4,7 @@ import { getHTTPStatusCode } from '@trpc/server/http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { appRouter, operations, retryAfterHeader, type Context, type Operation } from '@escape-room/api';
 import type { ContextFactory } from '../context.js';
-import { callOperation, type Outcome } from './procedure-call.js';
+import { callOperation, type CallOptions, type Outcome } from './procedure-call.js';
 import { logProcedureError } from './error-handling.js';
 
 export const TRPC_PREFIX = '/trpc';
@@ -56,7 +56,7 @@ interface Call {
  * not handle (HEAD, other methods, streamed batches, batches that mix queries and mutations) goes
  * to tRPC's own adapter, so clients see one protocol.
  */
-export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = async (app, { makeContext }) => {
+export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory; callOptions: CallOptions }> = async (app, { makeContext, callOptions }) => {
   // tRPC reads its inputs itself, lazily: the body stays text until a call asks.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -109,7 +109,7 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = asyn
         }
         let inputs: Inputs | undefined;
         const getRawInput = async () => (inputs ??= await readInputs())[index];
-        const outcome = await callOperation(operation, ctx, getRawInput, request, index);
+        const outcome = await callOperation(operation, ctx, getRawInput, request, callOptions, index);
         return { path: callPath, operation, outcome, input: () => inputs?.[index] };
       }),
     );
