@@ -76,6 +76,12 @@ function blockage(blocked: Interval, room: RoomBlocking | undefined): Blockage {
 
 const byStartThenRoom = (a: SessionTemplate, b: SessionTemplate) => a.start - b.start || a.room.view.id - b.room.view.id;
 
+/**
+ * The sessions of every open scheduled room over venue-local days, with what each costs the
+ * party and whether it can be held now. The sessions themselves come from the process's catalog
+ * (derived and formatted once per date); one query for every booking that blocks part of the
+ * window; nothing per session but the session itself.
+ */
 export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQuery): Promise<SessionsPage> {
   const catalog = await readCatalog(db);
   const { venue } = catalog;
@@ -117,10 +123,7 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
   const byRoom = groupByRoom(await sqlRunner(db).all<BlockingRow>(bookingSql.blockingIn(window, now)));
 
   const latestStart = horizonEnd(now, venue);
-  const sessions = new Array<Session>(templates.length);
-  for (let i = 0; i < templates.length; i++) {
-    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i is within the array
-    const t = templates[i]!;
+  page.sessions = templates.map((t): Session => {
     // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- only priced rooms' templates were kept
     const price = priceIn(t.room)!;
     const blocked = blockage(t.blocked, byRoom.get(t.room.view.id));
@@ -128,30 +131,28 @@ export async function listSessions({ db, clock }: ServiceDeps, query: SessionsQu
     const status: SessionStatus = blocked === 'booked' ? 'booked' : closed ? 'closed' : blocked !== null ? 'held' : 'available';
     const { wire } = t;
     // Two literals rather than a spread of the optional field: one shape each, built in place.
-    sessions[i] =
-      status === 'held' && typeof blocked === 'number'
-        ? {
-            room_id: t.room.view.id,
-            start_date: wire.start_date,
-            end_date: wire.end_date,
-            local_start: wire.local_start,
-            local_end: wire.local_end,
-            status,
-            held_until: formatInstant(blocked),
-            bookable_until: wire.bookable_until,
-            price,
-          }
-        : {
-            room_id: t.room.view.id,
-            start_date: wire.start_date,
-            end_date: wire.end_date,
-            local_start: wire.local_start,
-            local_end: wire.local_end,
-            status,
-            bookable_until: wire.bookable_until,
-            price,
-          };
-  }
-  page.sessions = sessions;
+    return status === 'held' && typeof blocked === 'number'
+      ? {
+          room_id: t.room.view.id,
+          start_date: wire.start_date,
+          end_date: wire.end_date,
+          local_start: wire.local_start,
+          local_end: wire.local_end,
+          status,
+          held_until: formatInstant(blocked),
+          bookable_until: wire.bookable_until,
+          price,
+        }
+      : {
+          room_id: t.room.view.id,
+          start_date: wire.start_date,
+          end_date: wire.end_date,
+          local_start: wire.local_start,
+          local_end: wire.local_end,
+          status,
+          bookable_until: wire.bookable_until,
+          price,
+        };
+  });
   return page;
 }
