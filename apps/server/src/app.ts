@@ -28,6 +28,7 @@ type ServerConfig = Pick<
   | 'RATE_LIMIT_WRITES_PER_MINUTE'
   | 'RATE_LIMIT_HOLDS_PER_MINUTE'
   | 'REDIS_URL'
+  | 'CHECK_OUTPUTS'
 >;
 
 export interface ServerDeps {
@@ -110,8 +111,9 @@ export async function buildServer({ config, service, pingDatabase }: ServerDeps)
   await app.register(health, { pingDatabase });
   await app.register(docs);
   await app.register(web, { frameAncestors: config.FRAME_ANCESTORS });
-  await app.register(trpcApi, { makeContext });
+  const callOptions = { checkOutputs: config.CHECK_OUTPUTS };
+  await app.register(trpcApi, { makeContext, callOptions });
   await app.register(calendarRoute, { makeContext });
-  await app.register(restApi, { prefix: REST_PREFIX, makeContext });
+  await app.register(restApi, { prefix: REST_PREFIX, makeContext, callOptions });
   return app;
 }

@@ -103,6 +103,7 @@ function envSchema(baseDir: string) {
       ROOMS_FILE: z.string().default(`${REPO_ROOT}data/rooms.json`),
       VENUE_FILE: z.string().default(`${REPO_ROOT}data/venue.json`),
       SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default('normal'),
+      CHECK_OUTPUTS: z.stringbool().default(false),
       EVENT_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(DEFAULT_EVENT_RETENTION_DAYS),
       WEBHOOK_ALLOW_HTTP: z.stringbool().default(false),
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),

@@ -17,6 +17,8 @@ export interface Operation {
   takesInput: boolean;
   /** The output schema (every procedure has one; pitfall 1). */
   output: z.ZodType;
+  /** tRPC does not parse this operation's output (meta `trustOutput`, see output-trust.ts). */
+  outputTrusted: boolean;
 }
 
 interface ProcedureDef {
@@ -31,7 +33,14 @@ function operationOf(path: string, procedure: AnyProcedure): Operation {
   if (def.type !== 'query' && def.type !== 'mutation') throw new Error(`${path}: only queries and mutations are served`);
   if (!def.output) throw new Error(`${path} has no output schema`);
   const input = def.inputs[0];
-  return { path, type: def.type, meta: def.meta ?? {}, takesInput: input !== undefined && input._zod?.def.type !== 'void', output: def.output };
+  return {
+    path,
+    type: def.type,
+    meta: def.meta ?? {},
+    takesInput: input !== undefined && input._zod?.def.type !== 'void',
+    output: def.output,
+    outputTrusted: def.meta?.trustOutput === true,
+  };
 }
 
 /** Every procedure by its dotted path. */

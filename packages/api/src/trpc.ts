@@ -42,6 +42,11 @@ export type Meta = {
   successStatus?: number;
   /** The rate-limit budget a call spends from. */
   budget?: Budget;
+  /**
+   * The service builds the output from typed code: tRPC does not parse it again per call, and
+   * servers with CHECK_OUTPUTS (the end-to-end suites') check it instead (see output-trust.ts).
+   */
+  trustOutput?: boolean;
 };
 
 // 2. Initialisation -------------------------------------------------------------------------

@@ -1,9 +1,15 @@
-import { callTRPCProcedure, getTRPCErrorFromUnknown, type TRPCError } from '@trpc/server';
+import { TRPCError, callTRPCProcedure, getTRPCErrorFromUnknown } from '@trpc/server';
 import type { FastifyRequest } from 'fastify';
-import { appRouter, type Context, type Operation } from '@escape-room/api';
+import { appRouter, outputMismatch, type Context, type Operation } from '@escape-room/api';
 import { logProcedureError } from './error-handling.js';
 
 export type Outcome = { ok: true; data: unknown } | { ok: false; error: TRPCError };
+
+/** How a server calls operations: CHECK_OUTPUTS, once from its config. */
+export interface CallOptions {
+  /** Check the answers tRPC does not parse (trusted outputs) against their schemas: a mismatch is a failure of ours. */
+  checkOutputs: boolean;
+}
 
 /**
  * Runs one operation through tRPC's own procedure call (middlewares, input and output schemas,
@@ -15,6 +21,7 @@ export async function callOperation(
   ctx: Context,
   getRawInput: () => Promise<unknown>,
   request: FastifyRequest,
+  options: CallOptions,
   batchIndex = 0,
 ): Promise<Outcome> {
   try {
@@ -27,6 +34,10 @@ export async function callOperation(
       signal: undefined,
       batchIndex,
     });
+    if (options.checkOutputs && operation.outputTrusted) {
+      const mismatch = outputMismatch(operation.output, data);
+      if (mismatch !== undefined) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Output validation failed', cause: new Error(mismatch) });
+    }
     return { ok: true, data };
   } catch (cause) {
     const error = getTRPCErrorFromUnknown(cause);

@@ -4,7 +4,7 @@ import type { ErrorBody } from '@escape-room/booking-core/contract';
 import { BODY_METHODS, buildOpenApiDocument, errorBody, operations, restMethodsAt, retryAfterHeader, routePattern, statusFor, toErrorBody, type Operation } from '@escape-room/api';
 import type { ContextFactory } from '../context.js';
 import { useContractJsonParser } from './json-body.js';
-import { callOperation } from './procedure-call.js';
+import { callOperation, type CallOptions } from './procedure-call.js';
 
 /**
  * `curl -X PUT .../confirm` sends neither a body nor a Content-Type. Fastify would answer 415,
@@ -41,7 +41,7 @@ function restInput(request: FastifyRequest, inBody: boolean): unknown {
 }
 
 /** One REST operation as a Fastify route of its own, generated from its procedure. */
-function restRoute(operation: Operation, makeContext: ContextFactory) {
+function restRoute(operation: Operation, makeContext: ContextFactory, callOptions: CallOptions) {
   const openapi = operation.meta.openapi;
   if (!openapi) return undefined;
   const inBody = acceptsRequestBody(openapi.method);
@@ -56,7 +56,7 @@ function restRoute(operation: Operation, makeContext: ContextFactory) {
         return reply;
       }
       const getRawInput = async () => (operation.takesInput ? restInput(request, inBody) : undefined);
-      const outcome = await callOperation(operation, makeContext(request), getRawInput, request);
+      const outcome = await callOperation(operation, makeContext(request), getRawInput, request, callOptions);
       if (outcome.ok) return reply.status(successStatus).type('application/json; charset=utf-8').send(JSON.stringify(outcome.data));
       const body = toErrorBody(outcome.error);
       return reply.status(statusFor(body.code)).headers(retryAfterHeader([outcome.error])).send(body);
@@ -84,7 +84,7 @@ function notServed(method: string, url: string): { status: number; allow?: strin
  * The REST face: every procedure with REST meta becomes a Fastify route of its own (Fastify's
  * router matches, no per-call path matching of ours), called like its tRPC face.
  */
-export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = async (app, { makeContext }) => {
+export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory; callOptions: CallOptions }> = async (app, { makeContext, callOptions }) => {
   useContractJsonParser(app);
   // Bodies are JSON or nothing: Fastify's plain-text parser would let `text/plain` through to the
   // operations, where it must be 415.
@@ -95,7 +95,7 @@ export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory }> = asyn
   app.get('/openapi.json', async () => document);
 
   for (const operation of operations.values()) {
-    const route = restRoute(operation, makeContext);
+    const route = restRoute(operation, makeContext, callOptions);
     if (route) app.route(route);
   }
 

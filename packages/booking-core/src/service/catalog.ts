@@ -1,6 +1,6 @@
 import { DEFAULT_VENUE, type Room as RoomDto, type Schedule, type Venue } from '../contract/index.js';
 import { formatInstant } from '../contract/time.js';
-import { withReset } from '../domain/interval.js';
+import { withReset, type Interval } from '../domain/interval.js';
 import { sessionsOn } from '../domain/schedule.js';
 import { bookableUntil } from '../domain/venue-policy.js';
 import { venueClock } from '../domain/zoned.js';
@@ -37,8 +37,8 @@ export interface SessionTemplate {
   readonly room: CatalogRoom;
   readonly start: number;
   readonly end: number;
-  /** The end of its reset: what a booking of it blocks. */
-  readonly blockedUntil: number;
+  /** What a booking of it blocks: the session and the room's reset after it. */
+  readonly blocked: Interval;
   readonly bookableUntil: number;
   readonly wire: { start_date: string; end_date: string; local_start: string; local_end: string; bookable_until: string };
 }
@@ -94,10 +94,11 @@ export function createCatalog(version: number, venue: Venue, rows: readonly Cata
       const shape = { schedule, bufferMinutes: room.view.bufferMinutes };
       for (const session of sessionsOn(shape, date, clock)) {
         const until = bookableUntil(session.start, venue);
+        const blocked = frozen(withReset(session, room.view.bufferMinutes));
         templates.push({
           room,
           ...session,
-          blockedUntil: withReset(session, room.view.bufferMinutes).end,
+          blocked,
           bookableUntil: until,
           wire: {
             start_date: formatInstant(session.start),

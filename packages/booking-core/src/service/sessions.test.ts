@@ -6,6 +6,7 @@ import {
   REFERENCE_ALPHABET,
   ScheduleSchema,
   SessionsInput,
+  SessionsOutput,
   UpdateRoomInput,
   UpdateVenueInput,
   WEEKDAYS,
@@ -62,8 +63,16 @@ describe.each(testDrivers())('sessions on %s', (driver) => {
   const setVenue = (settings: UpdateVenueInput) => service.updateVenue(UpdateVenueInput.parse(settings));
   const setSchedule = (roomId: number, schedule: unknown) => service.setSchedule(roomId, ScheduleSchema.parse(schedule));
   const updateRoom = (roomId: number, fields: Omit<UpdateRoomInput, 'room_id'>) => service.updateRoom(UpdateRoomInput.parse({ room_id: roomId, ...fields }));
-  const sessions = async (date: string, query: { days?: number; room_id?: number; players?: number } = {}) =>
-    (await service.listSessions(SessionsInput.parse({ date, ...query }))).sessions;
+  /**
+   * Every page these tests read is also exactly what the contract's output schema describes: it
+   * parses, to itself (nothing to strip, default or coerce). The API sends it without parsing it
+   * (the procedure's `trustOutput`), so these cases are part of what proves it may.
+   */
+  const sessions = async (date: string, query: { days?: number; room_id?: number; players?: number } = {}) => {
+    const page = await service.listSessions(SessionsInput.parse({ date, ...query }));
+    expect(SessionsOutput.parse(page)).toStrictEqual(page);
+    return page.sessions;
+  };
   let guests = 0;
   /** A guest of their own, so the hold cap only bites where a test means it to. */
   const someone = () => ({ name: 'Guest', email: `guest${++guests}@example.com` });
