@@ -55,11 +55,14 @@ export interface TransactionSql extends Sql {
   inOneTrip?(statements: readonly Statement[]): Promise<unknown[][]>;
 }
 
-/** The rows of each statement, run in turn: in one round trip where the database can. */
-export async function allInTurn(sql: TransactionSql, statements: readonly Statement[]): Promise<unknown[][]> {
-  if (sql.inOneTrip) return sql.inOneTrip(statements);
+/** A statement whose rows are wanted (`all`), or one only run (`run`: its rows, if any, are not read). */
+export type Step = { all: Statement } | { run: Statement };
+
+/** The statements of `steps`, run in turn, in one round trip where the database can: the rows of each `all`. */
+export async function allInTurn(sql: TransactionSql, steps: readonly Step[]): Promise<unknown[][]> {
+  if (sql.inOneTrip) return sql.inOneTrip(steps.map((step) => ('all' in step ? step.all : step.run)));
   const rows: unknown[][] = [];
-  for (const statement of statements) rows.push(await sql.all(statement));
+  for (const step of steps) rows.push('all' in step ? await sql.all(step.all) : (await sql.run(step.run), []));
   return rows;
 }
 

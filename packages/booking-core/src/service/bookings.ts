@@ -105,7 +105,10 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       // The guest's turn (PostgreSQL: a lock on their row) comes second, in the same round trip,
       // so two holds of one guest count each other; taken before the check, whose count must see
       // every hold committed before it. A hold refused below rolls the upsert back.
-      const [rooms, upserted] = await allInTurn(sql, [roomSql.roomForHold(roomId, sql.forUpdate), { text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] }]);
+      const [rooms, upserted] = await allInTurn(sql, [
+        { all: roomSql.roomForHold(roomId, sql.forUpdate) },
+        { all: { text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] } },
+      ]);
       const [row] = rooms as HoldRoomRow[];
       if (!row) throw roomNotFound(roomId);
       if (row.archived_at != null) throw new BookingError('ROOM_ARCHIVED', `Room ${roomId} is archived and takes no new holds`);
