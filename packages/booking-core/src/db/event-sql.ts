@@ -27,12 +27,16 @@ const fanOutParams = (e: NewEvent): SqlValue[] => [e.bookingId, e.createdAt, e.c
 export const fanOut = (seq: number, e: NewEvent): Statement => ({ text: FAN_OUT, params: [seq, ...fanOutParams(e)] });
 
 /** The event and its deliveries in one statement (PostgreSQL: one round trip instead of two). */
-const INSERT_EVENT_AND_FAN_OUT = `with e as (${INSERT_EVENT}),
+const INSERT_EVENT_AND_FAN_OUT = `e as (${INSERT_EVENT}),
   d as (insert into ${DELIVERY_COLUMNS} ${fanOutSelect('e.seq', 'e cross join ')} returning 1)
   select e.seq, (select count(*) from d) as deliveries from e`;
-export const insertEventAndFanOut = (e: NewEvent): Statement => ({
-  text: INSERT_EVENT_AND_FAN_OUT,
-  params: [...insertEvent(e).params, ...fanOutParams(e)],
+/**
+ * `alongside`, a write of the change itself (without `returning`), rides in the same statement:
+ * it succeeds or fails with the event, and costs no round trip of its own.
+ */
+export const insertEventAndFanOut = (e: NewEvent, alongside?: Statement): Statement => ({
+  text: alongside ? `with w as (${alongside.text}), ${INSERT_EVENT_AND_FAN_OUT}` : `with ${INSERT_EVENT_AND_FAN_OUT}`,
+  params: [...(alongside?.params ?? []), ...insertEvent(e).params, ...fanOutParams(e)],
 });
 
 export interface EventFilter {

@@ -1,5 +1,6 @@
 import type { PricePer } from '../contract/rooms.js';
 import type { Statement } from './sql.js';
+import { JOIN_VENUE, VENUE_COLUMNS, type JoinedVenueRow } from './venue-sql.js';
 
 // The statements the hot paths run on `room`: constant texts, prepared once per connection.
 
@@ -29,21 +30,23 @@ export interface RoomRow {
 /** The same row under a prefix, as joins select it. */
 export type PrefixedRoomRow<P extends string> = { [K in Column | 'scheduled' as `${P}${K}`]: RoomRow[K] };
 
-/** What `roomForHold` reads: the room, whether it is archived, and its schedule. */
-export interface HoldRoomRow extends RoomRow {
-  archived_at: unknown;
-  /** JSON text, or null for a room that takes any free range. */
-  schedule: string | null;
-}
+/** What `roomForHold` reads: the room, whether it is archived, its schedule, and the venue. */
+export type HoldRoomRow = RoomRow &
+  JoinedVenueRow & {
+    archived_at: unknown;
+    /** JSON text, or null for a room that takes any free range. */
+    schedule: string | null;
+  };
 
-const FOR_HOLD = `select ${roomColumns('room')}, archived_at, schedule from room where id = ?`;
+const FOR_HOLD = `select ${roomColumns('room')}, room.archived_at, room.schedule, ${VENUE_COLUMNS} from room ${JOIN_VENUE} where room.id = ?`;
 
 /**
- * The room a hold is for, with whether it is archived. `forUpdate` (PostgreSQL) makes holds on
- * one room take turns on its row until their transaction ends.
+ * The room a hold is for, with whether it is archived, and the venue's rules in the same round
+ * trip. `forUpdate` (PostgreSQL) makes holds on one room take turns on its row until their
+ * transaction ends: on the room's row only (`of room`), as holds of every room read the venue.
  */
 export const roomForHold = (roomId: number, forUpdate: string): Statement => ({
-  text: forUpdate ? `${FOR_HOLD}${forUpdate}` : FOR_HOLD,
+  text: forUpdate ? `${FOR_HOLD}${forUpdate} of room` : FOR_HOLD,
   params: [roomId],
 });
 

@@ -47,6 +47,23 @@ export interface TransactionSql extends Sql {
    * the row simply goes out again.
    */
   commitWithoutFlush(): Promise<void>;
+  /**
+   * Several statements in one round trip (PostgreSQL: one message, its values written in), run
+   * one after the other, each seeing what the ones before it did, as `all` would run them in turn.
+   * Absent where statements cost no round trip (SQLite): use `allInTurn`.
+   */
+  inOneTrip?(statements: readonly Statement[]): Promise<unknown[][]>;
+}
+
+/** A statement whose rows are wanted (`all`), or one only run (`run`: its rows, if any, are not read). */
+export type Step = { all: Statement } | { run: Statement };
+
+/** The statements of `steps`, run in turn, in one round trip where the database can: the rows of each `all`. */
+export async function allInTurn(sql: TransactionSql, steps: readonly Step[]): Promise<unknown[][]> {
+  if (sql.inOneTrip) return sql.inOneTrip(steps.map((step) => ('all' in step ? step.all : step.run)));
+  const rows: unknown[][] = [];
+  for (const step of steps) rows.push('all' in step ? await sql.all(step.all) : (await sql.run(step.run), []));
+  return rows;
 }
 
 export interface SqlRunner extends Sql {
@@ -91,14 +108,46 @@ function pgText(text: string): { name: string; text: string } {
   return named;
 }
 
+/**
+ * Connections whose transaction has begun in name only: their `begin` rides with the first
+ * statement (one round trip fewer per transaction; a transaction's round trips were most of
+ * a hold's time, each one a wait behind every other request on a busy machine).
+ */
+const beginOwed = new WeakSet<PgConnection>();
+
+/** The statement with its values written in as literals: quoted, so their types resolve as untyped parameters' do. */
+function inlined(connection: PgConnection, { text, params }: Statement): string {
+  let n = 0;
+  return text.replace(/\?/g, () => {
+    const value = params[n++];
+    return value === null || value === undefined ? 'null' : connection.escapeLiteral(String(value));
+  });
+}
+
 function pgSql(connection: PgConnection): TransactionSql {
-  const query = ({ text, params }: Statement) => connection.query({ ...pgText(text), values: [...params] });
+  // One simple-protocol message, the `begin` owed first: each text's result, in order.
+  const inOneMessage = async (texts: string[]): Promise<pg.QueryResult[]> => {
+    const begin = beginOwed.delete(connection);
+    const answer = (await connection.query([...(begin ? ['begin'] : []), ...texts].join('; '))) as pg.QueryResult | pg.QueryResult[];
+    const results = (Array.isArray(answer) ? answer : [answer]).slice(begin ? 1 : 0);
+    if (results.length !== texts.length) throw new Error(`${texts.length} statements returned ${results.length} results`);
+    return results;
+  };
+  const query = async (statement: Statement): Promise<pg.QueryResult> => {
+    if (!beginOwed.has(connection)) return connection.query({ ...pgText(statement.text), values: [...statement.params] });
+    const [result] = await inOneMessage([inlined(connection, statement)]);
+    if (!result) throw new Error('a statement returned no result');
+    return result;
+  };
   return {
     forUpdate: ' for update',
     forUpdateSkipLocked: ' for update skip locked',
     writingCtes: true,
     async commitWithoutFlush() {
-      await connection.query('set local synchronous_commit = off');
+      await inOneMessage(['set local synchronous_commit = off']);
+    },
+    async inOneTrip(statements) {
+      return (await inOneMessage(statements.map((statement) => inlined(connection, statement)))).map((result) => result.rows as unknown[]);
     },
     async all<Row>(statement: Statement) {
       return (await query(statement)).rows as Row[];
@@ -107,6 +156,12 @@ function pgSql(connection: PgConnection): TransactionSql {
       return (await query(statement)).rowCount ?? 0;
     },
   };
+}
+
+/** `begin` is owed to the first statement; a transaction that sent none has nothing to commit or roll back. */
+async function pgExec(connection: PgConnection, text: string): Promise<void> {
+  if (text === 'begin') beginOwed.add(connection);
+  else if (!beginOwed.delete(connection)) await connection.query({ text });
 }
 
 /** A connection for the duration of `work`, and back where it came from afterwards. */
@@ -186,7 +241,7 @@ export function sqlRunner(db: Database): SqlRunner {
   runner =
     driverOf(db) === 'sqlite'
       ? createRunner(sqliteLease(db), sqliteSql, 'begin immediate', async (connection, text) => connection.exec(text))
-      : createRunner(pgLease(db), pgSql, 'begin', (connection, text) => connection.query({ text }));
+      : createRunner(pgLease(db), pgSql, 'begin', pgExec);
   runners.set(db, runner);
   return runner;
 }

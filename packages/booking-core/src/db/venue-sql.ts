@@ -14,6 +14,20 @@ const UPSERT = WRITE(`do update set ${[...COLUMNS, 'updated_at'].map((c) => `${c
 
 export const readVenue = (): Statement => ({ text: READ, params: [] });
 
+/**
+ * The venue read alongside another table's row, one round trip for both: a join clause and the
+ * columns it adds, each as `venue_<column>`, with `venue_id` null while no venue is stored.
+ */
+export const JOIN_VENUE = 'left join venue on venue.id = 1';
+export const VENUE_COLUMNS = ['venue.id as venue_id', ...COLUMNS.map((c) => `venue.${c} as venue_${c}`)].join(', ');
+export type JoinedVenueRow = { venue_id: number | null } & { [K in (typeof COLUMNS)[number] as `venue_${K}`]: VenueRow[K] | null };
+
+/** The venue in a row read with VENUE_COLUMNS; undefined while none is stored. */
+export function joinedVenue(row: JoinedVenueRow): VenueRow | undefined {
+  if (row.venue_id === null) return undefined;
+  return Object.fromEntries(COLUMNS.map((c) => [c, row[`venue_${c}`]])) as unknown as VenueRow;
+}
+
 const values = (venue: VenueRow, now: number): SqlValue[] => [...COLUMNS.map((c) => venue[c]), now];
 /** A fresh install's first settings; never overwrites settings already stored. */
 export const insertVenueIfAbsent = (venue: VenueRow, now: number): Statement => ({ text: INSERT_IF_ABSENT, params: values(venue, now) });

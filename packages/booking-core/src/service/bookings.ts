@@ -11,7 +11,7 @@ import * as bookingSql from '../db/booking-sql.js';
 import type { BookingRow, HoldCheckRow } from '../db/booking-sql.js';
 import * as roomSql from '../db/room-sql.js';
 import type { HoldRoomRow } from '../db/room-sql.js';
-import { sqlRunner, type TransactionSql } from '../db/sql.js';
+import { allInTurn, sqlRunner, type TransactionSql } from '../db/sql.js';
 import type { HoldOptions } from './api.js';
 import type { ServiceDeps } from './deps.js';
 import { idempotent } from './idempotency.js';
@@ -19,7 +19,7 @@ import { newBookingId, newReference } from './ids.js';
 import { fromBookingRow, roomView, toBookingDto } from './serialize.js';
 import { roomNotFound } from './rooms.js';
 import { GUEST, SYSTEM, inEventTransaction, type RecordChange } from './outbox.js';
-import { readVenue } from './venue.js';
+import { joinedVenue, readVenue } from './venue.js';
 
 const slotTaken = () => new BookingError('SLOT_UNAVAILABLE', 'The room is already booked or held for part of that time');
 
@@ -102,19 +102,24 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       // check below sees every earlier hold committed. Without the turn, two holds racing for a
       // slot would both pass the check and meet in the exclusion constraint, which can deadlock
       // them (the benchmark's contention scenario did, with one-second waits for the detector).
-      const [row] = await sql.all<HoldRoomRow>(roomSql.roomForHold(roomId, sql.forUpdate));
+      // The guest's turn (PostgreSQL: a lock on their row) comes second, in the same round trip,
+      // so two holds of one guest count each other; taken before the check, whose count must see
+      // every hold committed before it. A hold refused below rolls the upsert back.
+      const [rooms, upserted] = await allInTurn(sql, [
+        { all: roomSql.roomForHold(roomId, sql.forUpdate) },
+        { all: { text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] } },
+      ]);
+      const [row] = rooms as HoldRoomRow[];
       if (!row) throw roomNotFound(roomId);
       if (row.archived_at != null) throw new BookingError('ROOM_ARCHIVED', `Room ${roomId} is archived and takes no new holds`);
       const room = roomView(row);
-      const venue = await readVenue(sql);
+      const venue = joinedVenue(row);
       const players = request.players ?? room.minPlayers;
       assertPartyFits(roomId, room, players);
       if (row.schedule !== null) assertSession(JSON.parse(row.schedule) as Schedule, room.bufferMinutes, slot, venue.timezone);
       assertTimely(slot.start, now, venue);
 
-      // The guest's turn (PostgreSQL: a lock on their row), so two holds of one guest count each
-      // other; taken before the check, whose count must see every hold committed before it.
-      const [written] = await sql.all<{ id: number }>({ text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] });
+      const [written] = upserted as { id: number }[];
       const [guest] = written ? [written] : await sql.all<{ id: number }>({ text: `${GUEST_BY_KEY}${sql.forUpdate}`, params: [emailKey] });
       if (!guest) throw new Error('the guest upserted in this transaction is missing');
 
@@ -144,9 +149,9 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
         currency: venue.currency,
         reference: newReference(),
       };
-      await sql.run(bookingSql.insertBooking({ ...booking, roomId, guestId: guest.id, bufferMs: probe.end - slot.end }));
       const held = toBookingDto({ ...booking, room, guest: { name, email } }, now, venue);
-      await record({ type: 'booking.held', booking: held, previousStatus: null, actor: GUEST, at: now, venue });
+      const insert = bookingSql.insertBooking({ ...booking, roomId, guestId: guest.id, bufferMs: probe.end - slot.end });
+      await record({ type: 'booking.held', booking: held, previousStatus: null, actor: GUEST, at: now, venue }, insert);
       return held;
     });
   } catch (error) {

@@ -11,7 +11,7 @@ import {
 } from '../domain/webhook-policy.js';
 import * as webhookSql from '../db/webhook-sql.js';
 import type { ClaimedRow } from '../db/webhook-sql.js';
-import { optionalNumber } from '../db/sql.js';
+import { allInTurn, optionalNumber } from '../db/sql.js';
 import { DEFAULT_ENDPOINT_RULES, type EndpointRules, type ServiceDeps } from './deps.js';
 import { addressRefusal, guardedLookup } from './endpoint-guard.js';
 import { leaseMs, startWorker, workDue, type Dispatcher, type LeasedWork } from './lease-worker.js';
@@ -183,8 +183,10 @@ async function recordOutcomes(deps: ServiceDeps, options: DeliveryOptions, finis
   await inSqlTransaction(deps.db, async (sql) => {
     // A record a crash loses sends its delivery again: at least once, as a crash before it would.
     await sql.commitWithoutFlush();
-    await sql.run(webhookSql.recordAttempts(steps.map((step) => step.attempt)));
-    await sql.run(webhookSql.finishMany(steps.map((step) => step.finish), now));
+    await allInTurn(sql, [
+      { run: webhookSql.recordAttempts(steps.map((step) => step.attempt)) },
+      { run: webhookSql.finishMany(steps.map((step) => step.finish), now) },
+    ]);
     for (const { row, failingSince, endpoint } of steps) {
       if (endpoint.failingSince !== failingSince) await sql.run(webhookSql.setFailingSince(row.webhook_id, endpoint.failingSince));
       if (endpoint.disable && (await sql.run(webhookSql.disableWebhook(row.webhook_id, endpoint.disable, now))) === 1) {

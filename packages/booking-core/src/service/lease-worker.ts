@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { QueueStatements } from '../db/lease-sql.js';
-import { sqlRunner, type Statement } from '../db/sql.js';
+import { allInTurn, sqlRunner, type Statement } from '../db/sql.js';
 import type { ServiceDeps } from './deps.js';
 import { inSqlTransaction } from './transaction.js';
 
@@ -50,8 +50,12 @@ export async function claimDue<Row>(deps: ServiceDeps, work: LeasedWork<Row>, to
   return inSqlTransaction(deps.db, async (sql) => {
     // A lease a crash forgets only frees its rows sooner: no need to wait for the disk.
     await sql.commitWithoutFlush();
-    await sql.run(work.statements.claim(token, now + work.leaseMs, now, limit, sql.forUpdateSkipLocked));
-    return sql.all<Row>(work.claimed(token));
+    // The lease and the read of what it leased: one round trip on PostgreSQL.
+    const [, rows] = await allInTurn(sql, [
+      { run: work.statements.claim(token, now + work.leaseMs, now, limit, sql.forUpdateSkipLocked) },
+      { all: work.claimed(token) },
+    ]);
+    return (rows ?? []) as Row[];
   });
 }
 

@@ -3,7 +3,7 @@ import { formatInstant } from '../contract/time.js';
 import * as eventSql from '../db/event-sql.js';
 import * as mailSql from '../db/mail-sql.js';
 import { isEmailed } from '../domain/mail-policy.js';
-import type { TransactionSql } from '../db/sql.js';
+import type { Statement, TransactionSql } from '../db/sql.js';
 import type { ServiceDeps } from './deps.js';
 import { newEventId } from './ids.js';
 import { inSqlTransaction } from './transaction.js';
@@ -24,8 +24,12 @@ export interface Change {
   venue: Venue;
 }
 
-/** Records one change, in the caller's transaction. */
-export type RecordChange = (change: Change) => Promise<void>;
+/**
+ * Records one change, in the caller's transaction. `alongside` is the change's own last write
+ * (an insert, say; no `returning`), made with the event: where the database takes several writes
+ * in one statement, it costs no round trip of its own.
+ */
+export type RecordChange = (change: Change, alongside?: Statement) => Promise<void>;
 
 /** Anything waiting for new rows in this process (the webhook dispatcher, the mail dispatcher). */
 export interface Outbox {
@@ -38,13 +42,14 @@ interface Owed {
   emails: number;
 }
 
-/** The event and its deliveries: one statement where the database takes one, two where not. */
-async function insertEvent(sql: TransactionSql, row: eventSql.NewEvent): Promise<{ seq: number; deliveries: number }> {
+/** The write alongside, the event and its deliveries: one statement where the database takes one, each on its own where not. */
+async function insertEvent(sql: TransactionSql, row: eventSql.NewEvent, alongside: Statement | undefined): Promise<{ seq: number; deliveries: number }> {
   if (sql.writingCtes) {
-    const [inserted] = await sql.all<{ seq: number | string; deliveries: number | string }>(eventSql.insertEventAndFanOut(row));
+    const [inserted] = await sql.all<{ seq: number | string; deliveries: number | string }>(eventSql.insertEventAndFanOut(row, alongside));
     if (!inserted) throw new Error('the event insert returned no seq');
     return { seq: Number(inserted.seq), deliveries: Number(inserted.deliveries) };
   }
+  if (alongside) await sql.run(alongside);
   const [inserted] = await sql.all<{ seq: number | string }>(eventSql.insertEvent(row));
   if (!inserted) throw new Error('the event insert returned no seq');
   const seq = Number(inserted.seq);
@@ -56,7 +61,7 @@ async function insertEvent(sql: TransactionSql, row: eventSql.NewEvent): Promise
  * guest emails are on, the guest's email, inside the transaction that makes the change: they
  * commit together or not at all.
  */
-async function record(sql: TransactionSql, change: Change, emailsOn: boolean): Promise<Owed> {
+async function record(sql: TransactionSql, change: Change, alongside: Statement | undefined, emailsOn: boolean): Promise<Owed> {
   const now = change.at;
   const event: BookingEvent = {
     id: newEventId(),
@@ -66,7 +71,7 @@ async function record(sql: TransactionSql, change: Change, emailsOn: boolean): P
     data: { booking: change.booking, previous_status: change.previousStatus },
   };
   const row = { id: event.id, type: event.type, bookingId: change.booking.id, createdAt: now, payload: JSON.stringify(event) };
-  const { seq, deliveries } = await insertEvent(sql, row);
+  const { seq, deliveries } = await insertEvent(sql, row, alongside);
   if (!emailsOn || !isEmailed(change.type)) return { deliveries, emails: 0 };
   const { name, timezone } = change.venue;
   const emails = await sql.run(mailSql.insertEmail({ eventSeq: seq, bookingId: change.booking.id, venueName: name, timezone, now }));
@@ -84,8 +89,8 @@ export async function inEventTransaction<T>(deps: ServiceDeps, work: (sql: Trans
     // A retried transaction starts again.
     owed.deliveries = 0;
     owed.emails = 0;
-    return work(sql, async (change) => {
-      const more = await record(sql, change, deps.mail !== undefined);
+    return work(sql, async (change, alongside) => {
+      const more = await record(sql, change, alongside, deps.mail !== undefined);
       owed.deliveries += more.deliveries;
       owed.emails += more.emails;
     });

@@ -119,6 +119,14 @@ describe('holds', () => {
     const rows = await db.em.fork().getConnection().execute('select count(*) as n from guest');
     expect(Number(rows[0]?.n)).toBe(1);
   });
+
+  it("stores the guest's name exactly as given, quotes and backslashes included; a refused hold leaves it as it was", async () => {
+    const name = String.raw`O'Hara \ "Ada" \' ; --`;
+    const held = await service.placeHold({ ...holdRequest(1, 24), guest: { name, email: "o'hara@example.com" } });
+    expect(held.guest).toEqual({ name, email: "o'hara@example.com" });
+    expect(await codeOf(service.placeHold({ ...holdRequest(999, 24), guest: { name: 'Renamed', email: "o'hara@example.com" } }))).toBe('ROOM_NOT_FOUND');
+    expect((await service.getBooking(held.id)).guest).toEqual({ name, email: "o'hara@example.com" });
+  });
 });
 
 describe('confirm, release, cancel', () => {

@@ -15,6 +15,9 @@ export async function readVenue(sql: Sql): Promise<Venue> {
   return row ?? DEFAULT_VENUE;
 }
 
+/** The venue of a row read with venueSql.VENUE_COLUMNS; the defaults until any are stored. */
+export const joinedVenue = (row: venueSql.JoinedVenueRow): Venue => venueSql.joinedVenue(row) ?? DEFAULT_VENUE;
+
 /**
  * The venue's settings for a guest's read, from the process's catalog. Transactions call
  * readVenue on their own connection instead: a version check there would cost the same one-row
