@@ -17,8 +17,10 @@ function startScriptBudget(serverDir: string): { env: Record<string, string>; no
   const manifest = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const words = manifest.scripts.start.split(/\s+/);
   const assignments = words.slice(0, words.indexOf('node')).map((word) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(word));
+  const env: Record<string, string> = {};
+  for (const match of assignments) if (match?.[1] !== undefined && match[2] !== undefined) env[match[1]] = match[2];
   return {
-    env: Object.fromEntries(assignments.flatMap((match) => (match ? [[match[1], match[2]]] : []))),
+    env,
     nodeOptions: words.filter((word) => word.startsWith('--')),
   };
 }
