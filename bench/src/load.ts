@@ -151,11 +151,9 @@ export function mergeLoads(parts: LoadResult[]): LoadResult {
     const ms = (percentile: number) => all.getValueAtPercentile(percentile) / 1000;
     percentiles = { p50: ms(50), p95: ms(95), p99: ms(99) };
   } else {
-    const worst = (pick: (part: LoadResult) => number | null) => {
-      const values = parts.map(pick).filter((v): v is number => v !== null);
-      return values.length === parts.length ? Math.max(...values) : null;
-    };
-    percentiles = { p50: worst((p) => p.p50) ?? first.p50, p95: worst((p) => p.p95), p99: worst((p) => p.p99) ?? first.p99 };
+    const worst = (pick: (part: LoadResult) => number) => Math.max(...parts.map(pick));
+    const p95s = parts.map((part) => part.p95);
+    percentiles = { p50: worst((p) => p.p50), p95: p95s.includes(null) ? null : worst((p) => p.p95 ?? 0), p99: worst((p) => p.p99) };
   }
   const seconds = sum((part) => part.seconds);
   const total = sum((part) => part.total);

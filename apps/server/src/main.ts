@@ -1,4 +1,4 @@
-import { startWalCheckpointer } from '@escape-room/booking-core/db';
+import { hasWalFile, startWalCheckpointer } from '@escape-room/booking-core/db';
 import { holdPolicyFromMinutes, systemClock } from '@escape-room/booking-core/domain';
 import { createBookingService, startDispatcher, startMailDispatcher, type Dispatcher, type Outbox, type ServiceDeps } from '@escape-room/booking-core/service';
 import { buildServer } from './app.js';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   outbox.notify = () => dispatcher.wake();
   const mailer = config.SMTP_URL ? startMailer(deps, config, app.log) : undefined;
   const checkpointer =
-    config.DATABASE_URL.driver === 'sqlite' && config.DATABASE_URL.path !== ':memory:'
+    hasWalFile(config.DATABASE_URL)
       ? await startWalCheckpointer(db, { onError: (message) => app.log.warn({ err: message }, 'WAL checkpoint failed; the next one retries') })
       : undefined;
   if (mailer) mailOutbox.notify = () => mailer.wake();

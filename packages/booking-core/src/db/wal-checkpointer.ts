@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { DatabaseTarget } from './database-url.js';
 import { nativeSqlite, type Database } from './orm.js';
 
 /**
@@ -87,6 +88,9 @@ interface WorkerMessage {
   error?: string;
 }
 
+/** Whether the database keeps a WAL file to checkpoint: SQLite on a file (an in-memory one has none). */
+export const hasWalFile = (target: DatabaseTarget): boolean => target.driver === 'sqlite' && target.path !== ':memory:';
+
 /**
  * Starts checkpointing the database's SQLite file from a worker thread (a file database: an
  * in-memory one has no WAL). `onError` hears about a checkpoint the timer's run could not make;
@@ -97,7 +101,7 @@ export async function startWalCheckpointer(
   options: { intervalMs?: number; onError?: (message: string) => void } = {},
 ): Promise<WalCheckpointer> {
   const path = db.config.get('dbName');
-  if (!path || path === ':memory:') throw new Error('only a SQLite file database has a WAL to checkpoint');
+  if (!path || !hasWalFile({ driver: 'sqlite', path })) throw new Error('only a SQLite file database has a WAL to checkpoint');
   const connection = await nativeSqlite(db);
   connection.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
