@@ -53,6 +53,15 @@ export interface TransactionSql extends Sql {
    * Absent where statements cost no round trip (SQLite): use `allInTurn`.
    */
   inOneTrip?(statements: readonly Statement[]): Promise<unknown[][]>;
+  /**
+   * `step` as the steps that run its statement walking the index of its `order by` and stopping at its
+   * `limit`, never reading every match to sort them. A leased queue's claim needs this: its
+   * backlog can grow by thousands in a minute, and PostgreSQL plans by statistics that autovacuum
+   * refreshes later. Planned on the statistics of its empty table, a claim of 48 from a backlog
+   * of 20,000 read and sorted all of them: 96 ms instead of 1 ms. So sorting is off for that one
+   * statement. SQLite's planner takes the index that gives the order by itself.
+   */
+  inIndexOrder(step: Step): Step[];
 }
 
 /** A statement whose rows are wanted (`all`), or one only run (`run`: its rows, if any, are not read). */
@@ -87,6 +96,7 @@ function sqliteSql(connection: SqliteConnection): TransactionSql {
     forUpdateSkipLocked: '',
     writingCtes: false,
     commitWithoutFlush: () => Promise.resolve(),
+    inIndexOrder: (step) => [step],
     async all<Row>({ text, params }: Statement) {
       return prepare(text).all(...params) as Row[];
     },
@@ -124,6 +134,9 @@ function inlined(connection: PgConnection, { text, params }: Statement): string 
   });
 }
 
+const SORT_OFF: Statement = { text: 'set local enable_sort = off', params: [] };
+const SORT_AS_CONFIGURED: Statement = { text: 'set local enable_sort to default', params: [] };
+
 function pgSql(connection: PgConnection): TransactionSql {
   // One simple-protocol message, the `begin` owed first: each text's result, in order.
   const inOneMessage = async (texts: string[]): Promise<pg.QueryResult[]> => {
@@ -146,6 +159,7 @@ function pgSql(connection: PgConnection): TransactionSql {
     async commitWithoutFlush() {
       await inOneMessage(['set local synchronous_commit = off']);
     },
+    inIndexOrder: (step) => [{ run: SORT_OFF }, step, { run: SORT_AS_CONFIGURED }],
     async inOneTrip(statements) {
       return (await inOneMessage(statements.map((statement) => inlined(connection, statement)))).map((result) => result.rows as unknown[]);
     },

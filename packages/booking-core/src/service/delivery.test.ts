@@ -5,14 +5,16 @@ import { CreateWebhookInput as CreateWebhook } from '../contract/webhooks.js';
 import { ManualClock } from '../domain/clock.js';
 import { BookingError } from '../domain/errors.js';
 import { DISABLE_AFTER_FAILING_MS } from '../domain/webhook-policy.js';
-import type { Database } from '../db/orm.js';
-import { sqlRunner } from '../db/sql.js';
+import { driverOf, type Database } from '../db/orm.js';
+import { allInTurn, sqlRunner } from '../db/sql.js';
 import * as webhookSql from '../db/webhook-sql.js';
+import type { ClaimedRow } from '../db/webhook-sql.js';
 import { freshDatabase } from '../test-support.js';
 import { testDrivers } from '@escape-room/test-utils/databases';
 import { inTurn, startReceiver, type ReceivedRequest, type Receiver, type Reply } from '@escape-room/test-utils/receiver';
 import type { EndpointRules, ServiceDeps } from './deps.js';
 import { deliverDue, leaseMs, type DeliveryOptions } from './delivery.js';
+import { claimDue, type LeasedWork } from './lease-worker.js';
 import { createBookingService, type BookingApi } from './index.js';
 
 // The dispatcher's rules against real HTTP receivers on loopback, one round at a time on a
@@ -314,5 +316,34 @@ describe.each(testDrivers())('webhook delivery on %s', (driver) => {
     expect(await claim('other')).toHaveLength(1);
     // The crashed claimer's late answer changes nothing: the delivery is the other's now.
     expect(await sql.run(webhookSql.finish((await claim('other'))[0]?.id ?? 0, 'crashed', { status: 'succeeded', at: null }, clock.now()))).toBe(0);
+  });
+
+  it('claims from a backlog that outgrew its statistics by walking the due index, never sorting the backlog', async () => {
+    // Statistics taken while the queue was empty, then a backlog written at once (a sweep, an
+    // outage): planned on those, PostgreSQL read and sorted the whole backlog for every claim.
+    const BACKLOG = 5_000;
+    const sql = sqlRunner(db);
+    await sql.run({ text: 'analyze', params: [] });
+    const { webhook } = await subscribe({ url: 'http://127.0.0.1:9/', events: ['booking.held'] });
+    await sql.run({
+      text: `with recursive n(i) as (select 1 union all select i + 1 from n where i < ${BACKLOG})
+        insert into event (id, type, booking_id, created_at, payload) select 'ev_' || i, 'booking.held', 'bk_' || i, 0, '{}' from n`,
+      params: [],
+    });
+    await sql.run({
+      text: `insert into delivery (webhook_id, event_seq, booking_id, status, attempts, next_attempt_at, created_at, updated_at)
+        select ?, seq, booking_id, 'pending', 0, 0, 0, 0 from event`,
+      params: [webhook.id],
+    });
+    const plan = await sql.transaction(async (tx) => {
+      const claim = webhookSql.claim('plan', clock.now() + 1, clock.now(), 48, tx.forUpdateSkipLocked);
+      const explain = driverOf(db) === 'sqlite' ? 'explain query plan' : 'explain';
+      return JSON.stringify(await allInTurn(tx, tx.inIndexOrder({ all: { ...claim, text: `${explain} ${claim.text}` } })));
+    });
+    expect(plan).toContain('delivery_due_idx');
+    expect(plan).not.toMatch(/Sort|TEMP B-TREE/);
+    // And a claim takes the backlog from its start.
+    const work: LeasedWork<ClaimedRow> = { statements: webhookSql.queue, claimed: webhookSql.claimed, leaseMs: 1_000, attempt: async () => undefined, close: () => undefined };
+    expect((await claimDue(deps, work, 'first', 3)).map((row) => row.event_id)).toEqual(['ev_1', 'ev_2', 'ev_3']);
   });
 });

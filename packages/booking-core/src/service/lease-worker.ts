@@ -51,11 +51,11 @@ export async function claimDue<Row>(deps: ServiceDeps, work: LeasedWork<Row>, to
     // A lease a crash forgets only frees its rows sooner: no need to wait for the disk.
     await sql.commitWithoutFlush();
     // The lease and the read of what it leased: one round trip on PostgreSQL.
-    const [, rows] = await allInTurn(sql, [
-      { run: work.statements.claim(token, now + work.leaseMs, now, limit, sql.forUpdateSkipLocked) },
+    const results = await allInTurn(sql, [
+      ...sql.inIndexOrder({ run: work.statements.claim(token, now + work.leaseMs, now, limit, sql.forUpdateSkipLocked) }),
       { all: work.claimed(token) },
     ]);
-    return (rows ?? []) as Row[];
+    return (results.at(-1) ?? []) as Row[];
   });
 }
 
