@@ -16,6 +16,7 @@ import { DEFAULT_ENDPOINT_RULES, type EndpointRules, type ServiceDeps } from './
 import { addressRefusal, guardedLookup } from './endpoint-guard.js';
 import { leaseMs, startWorker, workDue, type Dispatcher, type LeasedWork } from './lease-worker.js';
 import { Webhook as Signer } from 'standardwebhooks';
+import { withDeadline } from './deadline.js';
 import { inSqlTransaction } from './transaction.js';
 
 export { leaseMs, type Dispatcher } from './lease-worker.js';
@@ -242,8 +243,7 @@ class Recorder {
  */
 async function attempt(deps: ServiceDeps, options: DeliveryOptions, sender: Sender, recorder: Recorder, row: ClaimedRow, token: string, cancel?: AbortSignal): Promise<void> {
   const started = deps.clock.now();
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const answer = await sender.post(row.url, row.payload, signedHeaders(row, started), cancel ? AbortSignal.any([timeout, cancel]) : timeout);
+  const answer = await withDeadline(options.timeoutMs, cancel, (signal) => sender.post(row.url, row.payload, signedHeaders(row, started), signal));
   if (cancel?.aborted) return;
   try {
     await recorder.record({ row, token, started, answer });

@@ -7,6 +7,7 @@ import * as mailSql from '../db/mail-sql.js';
 import type { ClaimedEmailRow } from '../db/mail-sql.js';
 import type { ServiceDeps } from './deps.js';
 import { leaseMs, startWorker, workDue, type Dispatcher, type LeasedWork } from './lease-worker.js';
+import { withDeadline } from './deadline.js';
 import { renderGuestEmail } from './mail-content.js';
 import { inSqlTransaction } from './transaction.js';
 
@@ -128,8 +129,7 @@ async function send(options: MailOptions, smtp: Transport, row: ClaimedEmailRow,
       },
     );
   // Connecting and the answers each take up to timeoutMs: the whole attempt is held to two, inside its lease.
-  const timeout = AbortSignal.timeout(options.timeoutMs * 2);
-  const outcome = await until(sending, cancel ? AbortSignal.any([cancel, timeout]) : timeout);
+  const outcome = await withDeadline(options.timeoutMs * 2, cancel, (signal) => until(sending, signal));
   if (outcome !== 'stopped') return outcome;
   return cancel?.aborted ? 'aborted' : { sent: false, error: 'the SMTP server did not answer in time', permanent: false };
 }
