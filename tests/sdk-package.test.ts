@@ -37,7 +37,10 @@ beforeAll(async () => {
   );
   const typescript = JSON.parse(await readFile(join(SDK_DIR, 'node_modules/typescript/package.json'), 'utf8')).version;
   const nodeTypes = JSON.parse(await readFile(join(SDK_DIR, 'node_modules/@types/node/package.json'), 'utf8')).version;
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `typescript@${typescript}`, `@types/node@${nodeTypes}`], {
+  // npm waits 5 minutes on a stalled fetch by default, this hook's whole budget: one stalled
+  // request of the registry's failed a CI run. A minute each, then another try.
+  const patience = ['--fetch-timeout=60000', '--fetch-retries=4'];
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...patience, `typescript@${typescript}`, `@types/node@${nodeTypes}`], {
     cwd: project,
   });
 }, 300_000);
