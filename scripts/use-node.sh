@@ -19,7 +19,7 @@ _escape_room_node_ok() {
 }
 
 _escape_room_use_node() {
-  local wanted="${1:-}" arch home dir prefix
+  local wanted="${1:-}" arch home dir prefix globalconfig
   # pnpm first, with the npm already on PATH: that is the machine's own, configured for its
   # registry and certificates (a fetched node's npm reads none of the machine's npmrc).
   if ! command -v pnpm >/dev/null 2>&1; then
@@ -41,16 +41,19 @@ _escape_room_use_node() {
     esac
     home="${ESCAPE_ROOM_NODE_HOME:-$HOME/.cache/escape-room-node}/${wanted:-24}"
     dir="$home/node_modules/node-linux-$arch"
+    # The machine's global npm configuration (its registry and certificates, e.g. a proxy's CA):
+    # --prefix, and the fetched node's own npm, would each look for it under their own prefix.
+    globalconfig="$(npm config get globalconfig)"
     if [ ! -x "$dir/bin/node" ]; then
       echo "use-node: fetching Node ${wanted:-24} (npm package node-linux-$arch@${wanted:-24}) into $home" >&2
       mkdir -p "$home"
-      # --prefix would move npm's global configuration under $home: name the machine's own, so its
-      # registry and certificate settings still apply.
-      npm install --prefix "$home" --globalconfig "$(npm config get globalconfig)" \
+      npm install --prefix "$home" --globalconfig "$globalconfig" \
         --no-save --no-audit --no-fund --loglevel=error "node-linux-$arch@${wanted:-24}" >&2 || return 1
     fi
     export PATH="$dir/bin:$PATH"
     export npm_config_nodedir="$dir"
+    # So the fetched node's npm (tests install a packed SDK with it) reaches the registry as the machine's does.
+    [ -f "$globalconfig" ] && export npm_config_globalconfig="$globalconfig"
     hash -r
   fi
   echo "use-node: Node $(node -p 'process.versions.node') at $(command -v node)" >&2
