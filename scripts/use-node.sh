@@ -21,7 +21,8 @@ _escape_room_node_ok() {
 _escape_room_use_node() {
   local wanted="${1:-}" arch home dir prefix globalconfig
   # pnpm first, with the npm already on PATH: that is the machine's own, configured for its
-  # registry and certificates (a fetched node's npm reads none of the machine's npmrc).
+  # registry and certificates (a fetched node's npm reads the machine's global npmrc only once
+  # npm_config_globalconfig names it, below).
   if ! command -v pnpm >/dev/null 2>&1; then
     echo "use-node: installing pnpm 10" >&2
     npm install -g --no-audit --no-fund --loglevel=error pnpm@10 >&2 || return 1

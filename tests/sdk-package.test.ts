@@ -37,10 +37,9 @@ beforeAll(async () => {
   );
   const typescript = JSON.parse(await readFile(join(SDK_DIR, 'node_modules/typescript/package.json'), 'utf8')).version;
   const nodeTypes = JSON.parse(await readFile(join(SDK_DIR, 'node_modules/@types/node/package.json'), 'utf8')).version;
-  // npm waits 5 minutes on a stalled fetch by default, this hook's whole budget: one stalled
-  // request of the registry's failed a CI run. A minute each, then another try.
-  const patience = ['--fetch-timeout=60000', '--fetch-retries=4'];
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...patience, `typescript@${typescript}`, `@types/node@${nodeTypes}`], {
+  // npm waits up to 5 minutes on a fetch by default, this hook's whole budget: a minute per try
+  // (and its two retries) lets npm's own error, not the hook's timeout, say what went wrong.
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--fetch-timeout=60000', `typescript@${typescript}`, `@types/node@${nodeTypes}`], {
     cwd: project,
   });
 }, 300_000);

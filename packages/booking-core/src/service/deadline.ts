@@ -4,7 +4,7 @@
  *
  * Not `AbortSignal.any([AbortSignal.timeout(ms), cancel])`: a timeout signal keeps its timer until
  * it fires, and each combined signal stays tied to the long-lived `cancel`. At a few thousand
- * webhook attempts a second under a 10-second timeout, tens of thousands of each were alive at
+ * webhook attempts a second under the default 15-second timeout, tens of thousands of each were alive at
  * once (a heap snapshot of the delivery benchmark: timers, signals and their weak references).
  */
 export async function withDeadline<T>(ms: number, cancel: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
