@@ -160,6 +160,14 @@ describe("the server's tRPC protocol", () => {
     expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 204, 207, 400, 404, 405, 409, 429, 500]));
   });
 
+  it('varies on Origin as every other answer does, so a shared cache keeps one origin’s answer from another', async () => {
+    const varyOf = async (path: string) => (await fetch(`${oursUrl}${path}`, { headers: { origin: 'https://elsewhere.example' } })).headers.get('vary');
+    expect(await varyOf('/api/v1/rooms')).toBe('Origin');
+    for (const path of ['/trpc/rooms.list', '/trpc/rooms.list?batch=1&input=%7B%7D', '/trpc/nope']) {
+      expect((await varyOf(path))?.split(/,\s*/)).toEqual(['Origin', 'trpc-accept', 'accept']);
+    }
+  });
+
   it('never shows a failure of ours to the client', async () => {
     const { status, body } = await answer(oursUrl, PROBES.find((p) => p.what === 'a failure of ours')!);
     expect(status).toBe(500);

@@ -12,7 +12,17 @@ export const TRPC_PREFIX = '/trpc';
 /** The HTTP method each kind of procedure is called with (tRPC's wire protocol). */
 const METHOD_OF = { query: 'GET', mutation: 'POST' } as const;
 
+/** The request headers a tRPC answer depends on (its protocol's `Vary`). */
+const TRPC_VARY = 'trpc-accept, accept';
+
+/**
+ * tRPC's media type, with the charset Fastify would append to it: given whole, Fastify has
+ * nothing to parse and rebuild on each answer.
+ */
+const JSON_UTF8 = 'application/json; charset=utf-8';
+
 type Inputs = Record<number, unknown>;
+type TrpcRequest = FastifyRequest<{ Querystring: Record<string, string | string[] | undefined> }>;
 
 /**
  * A call's success as tRPC's protocol writes it (with no data transformer): `{"result":{}}` when
@@ -23,34 +33,48 @@ type Inputs = Record<number, unknown>;
 const success = (data: unknown) => ({ result: { data } });
 
 /**
- * A call's inputs, as tRPC's HTTP protocol sends them: JSON in the `input` query parameter (GET)
- * or the body (POST); a batch sends one object keyed by the calls' indexes. Read once, on the
- * first call that asks, and a malformed one fails each call as BAD_REQUEST, as tRPC's own does.
+ * A request's inputs, as tRPC's HTTP protocol sends them: JSON in the `input` query parameter
+ * (GET) or the body (POST); a batch sends one object keyed by the calls' indexes. Read when the
+ * first call asks (after its budget is spent), once; a malformed one fails each call that asks
+ * as BAD_REQUEST, as tRPC's own adapter does.
  */
-function inputReader(text: string | undefined, isBatch: boolean): () => Promise<Inputs> {
-  let read: Promise<Inputs> | undefined;
-  const parse = async (): Promise<Inputs> => {
-    let inputs: unknown;
+function requestInputs(text: string | undefined, isBatch: boolean) {
+  let inputs: Inputs | undefined;
+  const parse = (): Inputs => {
+    let parsed: unknown;
     try {
-      inputs = text ? JSON.parse(text) : undefined;
+      parsed = text ? JSON.parse(text) : undefined;
     } catch (cause) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: (cause as Error).message, cause });
     }
-    if (inputs === undefined) return {};
-    if (!isBatch) return { 0: inputs };
-    if (inputs === null || typeof inputs !== 'object') {
+    if (parsed === undefined) return {};
+    if (!isBatch) return { 0: parsed };
+    if (parsed === null || typeof parsed !== 'object') {
       throw new TRPCError({ code: 'BAD_REQUEST', message: '"input" needs to be an object when doing a batch call' });
     }
-    return inputs as Inputs;
+    return parsed as Inputs;
   };
-  return () => (read ??= parse());
+  return {
+    /** Call `index`'s input, for tRPC's getRawInput. */
+    read: (index: number) => (inputs ??= parse())[index],
+    /** What call `index` was given, if the inputs were read (an error's shape shows it). */
+    given: (index: number) => inputs?.[index],
+  };
 }
 
 interface Call {
   path: string;
   operation: Operation | undefined;
   outcome: Outcome;
-  input: () => unknown;
+  index: number;
+}
+
+/** The procedure a call may run, or why it is refused first: no such procedure, or the wrong method for its kind. */
+function callable(operation: Operation | undefined, path: string, method: string): { ok: true; operation: Operation } | { ok: false; error: TRPCError } {
+  if (!operation) return { ok: false, error: new TRPCError({ code: 'NOT_FOUND', message: `No procedure found on path "${path}"` }) };
+  if (METHOD_OF[operation.type] === method) return { ok: true, operation };
+  const message = `Unsupported ${method}-request to ${operation.type} procedure at path "${path}"`;
+  return { ok: false, error: new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message }) };
 }
 
 /**
@@ -84,60 +108,76 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory; callOpti
       path,
     });
 
-  app.all<{ Params: { path: string }; Querystring: Record<string, string | string[] | undefined> }>(`${TRPC_PREFIX}/:path`, async (request, reply) => {
-    const { path } = request.params;
-    const { method, query } = request;
-    const isBatch = query.batch === '1';
-    const paths = isBatch ? path.split(',') : [path];
-    const found = paths.map((p) => operations.get(p));
-    // Only a batch can mix queries and mutations (tRPC refuses that as a whole request).
-    const mixed = isBatch && new Set(found.map((operation) => operation?.type).filter(Boolean)).size > 1;
-    const simple = (method === 'GET' || method === 'POST') && request.headers['trpc-accept'] === undefined && !mixed;
-    if (!simple) return byTRPC(request, reply, path);
+  /** A tRPC answer's body, with the protocol's headers. */
+  const sendJson = (reply: FastifyReply, body: unknown) => {
+    // Added to what the host varies on already (CORS's `Origin`), which a shared cache needs too.
+    const vary = reply.getHeader('vary');
+    return reply
+      .header('vary', vary ? `${String(vary)}, ${TRPC_VARY}` : TRPC_VARY)
+      .type(JSON_UTF8)
+      .send(JSON.stringify(body));
+  };
 
-    const given = method === 'GET' ? query.input : (request.body as string | undefined);
-    const readInputs = inputReader(Array.isArray(given) ? given[0] : given, isBatch);
-    const ctx: Context = makeContext(request);
-    let allow: string | undefined;
-    const calls = await Promise.all(
-      paths.map(async (callPath, index): Promise<Call> => {
-        const operation = found[index];
-        const input = () => undefined;
-        if (!operation) {
-          const error = new TRPCError({ code: 'NOT_FOUND', message: `No procedure found on path "${callPath}"` });
-          return { path: callPath, operation, outcome: { ok: false, error }, input };
-        }
-        if (METHOD_OF[operation.type] !== method) {
-          allow = METHOD_OF[operation.type];
-          const error = new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: `Unsupported ${method}-request to ${operation.type} procedure at path "${callPath}"` });
-          return { path: callPath, operation, outcome: { ok: false, error }, input };
-        }
-        let inputs: Inputs | undefined;
-        const getRawInput = async () => (inputs ??= await readInputs())[index];
-        const outcome = await callOperation(operation, ctx, getRawInput, request, callOptions, index);
-        return { path: callPath, operation, outcome, input: () => inputs?.[index] };
-      }),
-    );
-
-    void reply.header('vary', 'trpc-accept, accept').type('application/json');
+  /** Writes tRPC's answer to the calls of one request: its body, status and protocol headers. */
+  const answer = (reply: FastifyReply, ctx: Context, calls: Call[], isBatch: boolean, given: (index: number) => unknown) => {
     if (calls.every(({ outcome }) => outcome.ok)) {
       // Every call answered: the body tRPC would write, written directly (its wrapper objects
       // and status computation were a tenth of a cheap read's time in the profile).
       const items = calls.map(({ outcome }) => success(outcome.ok ? outcome.data : undefined));
-      return reply.send(JSON.stringify(isBatch ? items : items[0]));
+      return sendJson(reply, isBatch ? items : items[0]);
     }
 
     // Aligned with the calls: tRPC reads a call's status from its own error.
     const errors = calls.map(({ outcome }) => (outcome.ok ? undefined : outcome.error));
-    const bodies = calls.map(({ path: callPath, operation, outcome, input }) => {
+    const bodies = calls.map(({ path, operation, outcome, index }) => {
       if (outcome.ok) return { result: { data: outcome.data } };
       const type = operation?.type ?? 'unknown';
-      return { error: getErrorShape({ config, ctx, error: outcome.error, input: input(), path: callPath, type }) };
+      return { error: getErrorShape({ config, ctx, error: outcome.error, input: given(index), path, type }) };
     });
     const untransformed = isBatch ? bodies : bodies[0];
     if (!untransformed) throw new Error('a tRPC request names at least one procedure');
     void reply.status(getHTTPStatusCode(untransformed, errors as TRPCError[])).headers(retryAfterHeader(errors.filter((error) => error !== undefined)));
-    if (allow) void reply.header('allow', allow);
-    return reply.send(JSON.stringify(transformTRPCResponse(config, untransformed)));
-  });
+    // A batch names procedures of one kind (a mixed one went to tRPC's adapter): one method is allowed.
+    const refused = calls.find(({ outcome }) => !outcome.ok && outcome.error.code === 'METHOD_NOT_SUPPORTED')?.operation;
+    if (refused) void reply.header('allow', METHOD_OF[refused.type]);
+    return sendJson(reply, transformTRPCResponse(config, untransformed));
+  };
+
+  const serve = async (request: TrpcRequest, reply: FastifyReply, path: string) => {
+    const { method, query } = request;
+    if ((method !== 'GET' && method !== 'POST') || request.headers['trpc-accept'] !== undefined) return byTRPC(request, reply, path);
+    const isBatch = query.batch === '1';
+    const text = method === 'GET' ? query.input : (request.body as string | undefined);
+    const paths = isBatch && path.includes(',') ? path.split(',') : undefined;
+    const found = paths?.map((p) => operations.get(p));
+    // tRPC refuses a batch that mixes queries and mutations as a whole: its adapter answers that.
+    if (found && new Set(found.map((operation) => operation?.type).filter(Boolean)).size > 1) return byTRPC(request, reply, path);
+
+    const inputs = requestInputs(Array.isArray(text) ? text[0] : text, isBatch);
+    const ctx: Context = makeContext(request);
+    const run = (operation: Operation | undefined, callPath: string, index: number): Outcome | Promise<Outcome> => {
+      const checked = callable(operation, callPath, method);
+      return checked.ok ? callOperation(checked.operation, ctx, async () => inputs.read(index), request, callOptions, index) : checked;
+    };
+    if (!paths) {
+      // One call, as the SDK's batch link sends most of them: its answer, with nothing to gather.
+      const operation = operations.get(path);
+      const outcome = await run(operation, path, 0);
+      if (outcome.ok) return sendJson(reply, isBatch ? [success(outcome.data)] : success(outcome.data));
+      return answer(reply, ctx, [{ path, operation, outcome, index: 0 }], isBatch, inputs.given);
+    }
+    const calls = await Promise.all(
+      paths.map(async (callPath, index): Promise<Call> => ({ path: callPath, operation: found?.[index], outcome: await run(found?.[index], callPath, index), index })),
+    );
+    return answer(reply, ctx, calls, isBatch, inputs.given);
+  };
+
+  // Each procedure's own path is a static route (Fastify's router matches it without building a
+  // parameter); batches (`/trpc/a,b`) and unknown names take the parametric one.
+  for (const operation of operations.values()) {
+    app.all<{ Querystring: Record<string, string | string[] | undefined> }>(`${TRPC_PREFIX}/${operation.path}`, (request, reply) => serve(request, reply, operation.path));
+  }
+  app.all<{ Params: { path: string }; Querystring: Record<string, string | string[] | undefined> }>(`${TRPC_PREFIX}/:path`, (request, reply) =>
+    serve(request, reply, request.params.path),
+  );
 };
