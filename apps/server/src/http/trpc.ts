@@ -130,7 +130,7 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory; callOpti
     // Aligned with the calls: tRPC reads a call's status from its own error.
     const errors = calls.map(({ outcome }) => (outcome.ok ? undefined : outcome.error));
     const bodies = calls.map(({ path, operation, outcome, index }) => {
-      if (outcome.ok) return { result: { data: outcome.data } };
+      if (outcome.ok) return success(outcome.data);
       const type = operation?.type ?? 'unknown';
       return { error: getErrorShape({ config, ctx, error: outcome.error, input: given(index), path, type }) };
     });
@@ -175,7 +175,7 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory; callOpti
   // Each procedure's own path is a static route (Fastify's router matches it without building a
   // parameter); batches (`/trpc/a,b`) and unknown names take the parametric one.
   for (const operation of operations.values()) {
-    app.all<{ Querystring: Record<string, string | string[] | undefined> }>(`${TRPC_PREFIX}/${operation.path}`, (request, reply) => serve(request, reply, operation.path));
+    app.all(`${TRPC_PREFIX}/${operation.path}`, (request: TrpcRequest, reply) => serve(request, reply, operation.path));
   }
   app.all<{ Params: { path: string }; Querystring: Record<string, string | string[] | undefined> }>(`${TRPC_PREFIX}/:path`, (request, reply) =>
     serve(request, reply, request.params.path),
