@@ -148,10 +148,9 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory; callOpti
     if ((method !== 'GET' && method !== 'POST') || request.headers['trpc-accept'] !== undefined) return byTRPC(request, reply, path);
     const isBatch = query.batch === '1';
     const text = method === 'GET' ? query.input : (request.body as string | undefined);
-    const paths = isBatch && path.includes(',') ? path.split(',') : undefined;
-    const found = paths?.map((p) => operations.get(p));
+    const batch = isBatch && path.includes(',') ? path.split(',').map((callPath) => ({ callPath, operation: operations.get(callPath) })) : undefined;
     // tRPC refuses a batch that mixes queries and mutations as a whole: its adapter answers that.
-    if (found && new Set(found.map((operation) => operation?.type).filter(Boolean)).size > 1) return byTRPC(request, reply, path);
+    if (batch && new Set(batch.map(({ operation }) => operation?.type).filter(Boolean)).size > 1) return byTRPC(request, reply, path);
 
     const inputs = requestInputs(Array.isArray(text) ? text[0] : text, isBatch);
     const ctx: Context = makeContext(request);
@@ -159,15 +158,13 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory; callOpti
       const checked = callable(operation, callPath, method);
       return checked.ok ? callOperation(checked.operation, ctx, async () => inputs.read(index), request, callOptions, index) : checked;
     };
-    if (!paths) {
-      // One call, as the SDK's batch link sends most of them: its answer, with nothing to gather.
+    if (!batch) {
+      // One call, as the SDK's batch link sends most of them: awaited alone, with nothing to gather.
       const operation = operations.get(path);
-      const outcome = await run(operation, path, 0);
-      if (outcome.ok) return sendJson(reply, isBatch ? [success(outcome.data)] : success(outcome.data));
-      return answer(reply, ctx, [{ path, operation, outcome, index: 0 }], isBatch, inputs.given);
+      return answer(reply, ctx, [{ path, operation, outcome: await run(operation, path, 0), index: 0 }], isBatch, inputs.given);
     }
     const calls = await Promise.all(
-      paths.map(async (callPath, index): Promise<Call> => ({ path: callPath, operation: found?.[index], outcome: await run(found?.[index], callPath, index), index })),
+      batch.map(async ({ callPath, operation }, index): Promise<Call> => ({ path: callPath, operation, outcome: await run(operation, callPath, index), index })),
     );
     return answer(reply, ctx, calls, isBatch, inputs.given);
   };

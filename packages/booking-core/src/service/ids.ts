@@ -10,25 +10,21 @@ const POOL_BYTES = 4096;
 const pool = Buffer.allocUnsafe(POOL_BYTES);
 let used = POOL_BYTES;
 
-/** `size` random bytes, written out in `encoding`. */
-function randomText(size: number, encoding: 'base64' | 'base64url'): string {
+/** Where the next `size` unused bytes of the pool start, refilling it first when too few are left. */
+function take(size: number): number {
   if (used + size > POOL_BYTES) {
     randomFillSync(pool);
     used = 0;
   }
-  const text = pool.toString(encoding, used, used + size);
+  const start = used;
   used += size;
-  return text;
+  return start;
 }
 
-/** One random byte, from the same pool. */
-function randomByte(): number {
-  if (used >= POOL_BYTES) {
-    randomFillSync(pool);
-    used = 0;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- `used` is inside the pool
-  return pool[used++]!;
+/** `size` random bytes, written out in `encoding`. */
+function randomText(size: number, encoding: 'base64' | 'base64url'): string {
+  const start = take(size);
+  return pool.toString(encoding, start, start + size);
 }
 
 /**
@@ -54,7 +50,8 @@ const REFERENCE_BYTE_LIMIT = 256 - (256 % REFERENCE_ALPHABET.length);
 export function newReference(): string {
   let reference = '';
   while (reference.length < REFERENCE_LENGTH) {
-    const byte = randomByte();
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- take() answers an offset inside the pool
+    const byte = pool[take(1)]!;
     if (byte < REFERENCE_BYTE_LIMIT) reference += REFERENCE_ALPHABET.charAt(byte % REFERENCE_ALPHABET.length);
   }
   return reference;
