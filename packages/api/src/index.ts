@@ -6,7 +6,6 @@ export type { Context, Meta } from './trpc.js';
 export { INTERNAL_MESSAGE, codeForStatus, errorBody, knownFailure, statusFor, toErrorBody, trpcCodeFor } from './errors.js';
 export { RateLimitedError, retryAfterHeader, type Budget } from './budget.js';
 export { REST_METHODS, operations, procedureMeta, restMethodsAt, type Operation, type RestMethod } from './procedure-meta.js';
-export { BODY_METHODS } from './rest-meta.js';
 export { outputMismatch } from './output-trust.js';
 export { REST_PREFIX, buildOpenApiDocument } from './openapi.js';
 export { calendarFile, routePattern } from './calendar.js';

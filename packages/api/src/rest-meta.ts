@@ -9,7 +9,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * Methods whose requests Fastify reads a body for: on these, a body over the limit or of a
  * type with no parser is refused before any procedure runs.
  */
-export const BODY_METHODS: ReadonlySet<string> = new Set<Method>(['POST', 'PUT', 'PATCH', 'DELETE']);
+const BODY_METHODS: ReadonlySet<string> = new Set<Method>(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The transport-level codes, decided once for every operation: what any call may answer on

@@ -1,23 +1,10 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { acceptsRequestBody } from 'trpc-to-openapi';
 import type { ErrorBody } from '@escape-room/booking-core/contract';
-import { BODY_METHODS, buildOpenApiDocument, errorBody, operations, restMethodsAt, retryAfterHeader, routePattern, statusFor, toErrorBody, type Operation } from '@escape-room/api';
+import { buildOpenApiDocument, errorBody, operations, restMethodsAt, retryAfterHeader, routePattern, statusFor, toErrorBody, type Operation } from '@escape-room/api';
 import type { ContextFactory } from '../context.js';
 import { useContractJsonParser } from './json-body.js';
 import { callOperation, type CallOptions } from './procedure-call.js';
-
-/**
- * `curl -X PUT .../confirm` sends neither a body nor a Content-Type. Fastify would answer 415,
- * so a request with no body at all is treated as an empty JSON one.
- */
-const bodylessIsJson: onRequestHookHandler = (request, _reply, done) => {
-  const { headers } = request;
-  const noBody = headers['transfer-encoding'] === undefined && (headers['content-length'] ?? '0') === '0';
-  if (BODY_METHODS.has(request.method) && headers['content-type'] === undefined && noBody) {
-    headers['content-type'] = 'application/json';
-  }
-  done();
-};
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -89,7 +76,6 @@ export const restApi: FastifyPluginAsync<{ makeContext: ContextFactory; callOpti
   // Bodies are JSON or nothing: Fastify's plain-text parser would let `text/plain` through to the
   // operations, where it must be 415.
   app.removeContentTypeParser('text/plain');
-  app.addHook('onRequest', bodylessIsJson);
 
   const document = buildOpenApiDocument();
   app.get('/openapi.json', async () => document);
