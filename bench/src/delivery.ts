@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CreateWebhookInput } from '@escape-room/booking-core/contract';
 import { databaseTarget, openDatabase } from '@escape-room/booking-core/db';
@@ -7,6 +6,7 @@ import { createBookingService } from '@escape-room/booking-core/service';
 import { freeRangeRoomsFile, spawnServer, type TestDriver } from '@escape-room/test-utils';
 import { startReceiver, type ReceivedRequest } from '@escape-room/test-utils/receiver';
 import * as hdr from 'hdr-histogram-js';
+import { rssMb } from './proc.js';
 import type { Check, Row } from './report.js';
 import { addLapsedHolds, seedDatabase, SLOT_MS } from './seed.js';
 
@@ -73,16 +73,9 @@ const row = (driver: string, scenario: DeliveryScenario, rate: number, latencies
   errors: 0,
   statuses: {},
   peakRssMb,
+  // Its rate is events, not responses: per response, the server's CPU would say nothing.
+  serverCpuMs: null,
 });
-
-function rssMb(pid: number | undefined): number | null {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 /** The booking an event delivered is about. */
 const bookingOf = (event: unknown) => (event as { data?: { booking?: { id?: string } } } | undefined)?.data?.booking?.id;

@@ -17,6 +17,7 @@ const row = (over: Partial<Row> & Pick<Row, 'scenario'>): Row => ({
   errors: 0,
   statuses: { 200: 8000 },
   peakRssMb: 150,
+  serverCpuMs: 4000,
   ...over,
 });
 const verdict = (rows: Row[], target: string) => {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
+import { cpuMs, rssMb } from './proc.js';
 import { keepHoldId, setupPlannedRequest, type Plan } from './request-plan.js';
 
 /** One request of a scenario's sequence, as data (see request-plan.ts for why). */
@@ -42,6 +42,11 @@ export interface LoadResult {
   /** Responses counted by status code. */
   statuses: Record<string, number>;
   peakRssMb: number | null;
+  /**
+   * The server process's CPU time (user and system) over the load, in milliseconds: per response,
+   * a figure a shared machine's noise moves far less than throughput. Null without a server pid.
+   */
+  serverCpuMs: number | null;
 }
 
 /** Latencies in microseconds, 1 µs to a minute, to three significant digits. */
@@ -52,15 +57,6 @@ const histograms = new WeakMap<LoadResult, hdr.Histogram>();
 
 const SETUP_FILE = fileURLToPath(new URL('./request-plan.js', import.meta.url));
 const KEEP_HOLD_ID_FILE = fileURLToPath(new URL('./keep-hold-id.js', import.meta.url));
-
-function rssMb(pid: number): number | null {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 /** autocannon's form of a request: functions in-process, files to `require` in workers. */
 function toAutocannon(request: BenchRequest, inWorkers: boolean): autocannon.Request {
@@ -88,6 +84,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }, 100)
     : undefined;
 
+  const cpuBefore = pid ? cpuMs(pid) : null;
+
   const inWorkers = (options.workers ?? 0) > 1;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -106,6 +104,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     });
   });
   if (sampler) clearInterval(sampler);
+  const cpuAfter = pid ? cpuMs(pid) : null;
   const ms = (percentile: number) => histogram.getValueAtPercentile(percentile) / 1000;
   const merged: Record<string, number> = {};
   for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) merged[status] = stats.count ?? 0;
@@ -125,6 +124,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     peakRssMb,
+    serverCpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
   };
   if (!inWorkers) histograms.set(loaded, histogram);
   return loaded;
@@ -143,6 +143,7 @@ export function mergeLoads(parts: LoadResult[]): LoadResult {
   const statuses: Record<string, number> = {};
   for (const part of parts) for (const [status, count] of Object.entries(part.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
   const rss = parts.map((part) => part.peakRssMb).filter((mb): mb is number => mb !== null);
+  const cpu = parts.map((part) => part.serverCpuMs);
   const recorded = parts.map((part) => histograms.get(part));
   let percentiles: Pick<LoadResult, 'p50' | 'p95' | 'p99'>;
   if (recorded.every((h): h is hdr.Histogram => h !== undefined)) {
@@ -166,5 +167,6 @@ export function mergeLoads(parts: LoadResult[]): LoadResult {
     errors: sum((part) => part.errors),
     statuses,
     peakRssMb: rss.length ? Math.max(...rss) : null,
+    serverCpuMs: cpu.includes(null) ? null : sum((part) => part.serverCpuMs ?? 0),
   };
 }

@@ -62,6 +62,7 @@ function columns(row: Row, rows: Row[]): string[] {
     fmt(row.p50, 2),
     fmt(row.p95, 2),
     fmt(row.p99, 2),
+    row.serverCpuMs === null || row.total === 0 ? '-' : fmt((row.serverCpuMs * 1000) / row.total, 0),
     String(row.non2xx),
     String(row.errors),
     String(Object.entries(row.statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0)),
@@ -69,7 +70,7 @@ function columns(row: Row, rows: Row[]): string[] {
   ];
 }
 
-const HEAD = ['driver', 'rooms', 'bookings', 'scenario', 'req/s', 'x ceiling', 'x REST', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', '5xx', 'RSS MB'];
+const HEAD = ['driver', 'rooms', 'bookings', 'scenario', 'req/s', 'x ceiling', 'x REST', 'p50 ms', 'p95 ms', 'p99 ms', 'server CPU µs', 'non-2xx', 'errors', '5xx', 'RSS MB'];
 
 export function textTable(rows: Row[]): string {
   const cells = [HEAD, ...rows.map((row) => columns(row, rows))];
@@ -105,6 +106,8 @@ function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, p
     'Each operation is measured over REST (`/api/v1/…`), tRPC (`GET /trpc/<procedure>?input=…`) and the SDK\'s batch link',
     '(the requests `createBookingClient` sent for the call, captured from the real client and replayed); `x REST` is a row\'s',
     'throughput against the REST row of the same operation and scale. Availability draws its ranges from one set shared by the three.',
+    '`server CPU µs` is the server process\'s CPU time (user and system, from /proc) over the load, per response: less moved by a',
+    'shared machine\'s noise than throughput, it compares the transports\' own cost.',
     '',
     ...(sdkRequests.length > 0 ? ['## What the SDK sends (replayed by the SDK batch rows)', '', ...sdkRequests.map((r) => `- \`${r}\``), ''] : []),
     ...sessionsGrids(rows),
