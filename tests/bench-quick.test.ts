@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -23,6 +23,7 @@ describe('pnpm bench --quick', () => {
       timeout: 200_000,
     });
     expect(stdout).toContain('x ceiling');
+    expect(stdout).toContain('server CPU µs');
     const report = JSON.parse(await readFile(join(out, 'quick.json'), 'utf8'));
     const scenarios = report.rows.map((row: { scenario: string }) => row.scenario);
     // Each read over REST, tRPC and the SDK's batch link, side by side.
@@ -61,6 +62,10 @@ describe('pnpm bench --quick', () => {
     expect(byScenario.contention.doubleBookings).toBe(0);
     expect(byScenario.contention.winners).toBeLessThanOrEqual(5);
     expect(byScenario.availability.peakRssMb).toBeGreaterThan(0);
+    // The server's CPU time over the load: some, and no more than the machine's cores had in that time.
+    const { serverCpuMs, seconds } = byScenario.availability;
+    expect(serverCpuMs).toBeGreaterThan(0);
+    expect(serverCpuMs).toBeLessThanOrEqual(seconds * 1000 * availableParallelism());
     // Every event of the backlog arrived, each once or more (its check counts the distinct ones), and idle ones too.
     const backlog = report.checks.find((c: { target: string }) => c.target.startsWith('delivery backlog')).measured as string;
     const [, events, distinct] = /\(([\d,]+) events in .*, ([\d,]+) distinct\)/.exec(backlog) ?? [];
