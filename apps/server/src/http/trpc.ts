@@ -22,7 +22,11 @@ const TRPC_VARY = 'trpc-accept, accept';
 const JSON_UTF8 = 'application/json; charset=utf-8';
 
 type Inputs = Record<number, unknown>;
-type TrpcRequest = FastifyRequest<{ Querystring: Record<string, string | string[] | undefined> }>;
+/** What a tRPC route reads of its request's query string: `input` and `batch`. */
+interface TrpcQuery {
+  Querystring: Record<string, string | string[] | undefined>;
+}
+type TrpcRequest = FastifyRequest<TrpcQuery>;
 
 /**
  * A call's success as tRPC's protocol writes it (with no data transformer): `{"result":{}}` when
@@ -143,7 +147,8 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory; callOpti
     return sendJson(reply, transformTRPCResponse(config, untransformed));
   };
 
-  const serve = async (request: TrpcRequest, reply: FastifyReply, path: string) => {
+  /** Serves a request to `path`; `named` is the procedure the path names, when its route already knows it. */
+  const serve = async (request: TrpcRequest, reply: FastifyReply, path: string, named?: Operation) => {
     const { method, query } = request;
     if ((method !== 'GET' && method !== 'POST') || request.headers['trpc-accept'] !== undefined) return byTRPC(request, reply, path);
     const isBatch = query.batch === '1';
@@ -160,7 +165,7 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory; callOpti
     };
     if (!batch) {
       // One call, as the SDK's batch link sends most of them: awaited alone, with nothing to gather.
-      const operation = operations.get(path);
+      const operation = named ?? operations.get(path);
       return answer(reply, ctx, [{ path, operation, outcome: await run(operation, path, 0), index: 0 }], isBatch, inputs.given);
     }
     const calls = await Promise.all(
@@ -172,9 +177,7 @@ export const trpcApi: FastifyPluginAsync<{ makeContext: ContextFactory; callOpti
   // Each procedure's own path is a static route (Fastify's router matches it without building a
   // parameter); batches (`/trpc/a,b`) and unknown names take the parametric one.
   for (const operation of operations.values()) {
-    app.all(`${TRPC_PREFIX}/${operation.path}`, (request: TrpcRequest, reply) => serve(request, reply, operation.path));
+    app.all<TrpcQuery>(`${TRPC_PREFIX}/${operation.path}`, (request, reply) => serve(request, reply, operation.path, operation));
   }
-  app.all<{ Params: { path: string }; Querystring: Record<string, string | string[] | undefined> }>(`${TRPC_PREFIX}/:path`, (request, reply) =>
-    serve(request, reply, request.params.path),
-  );
+  app.all<TrpcQuery & { Params: { path: string } }>(`${TRPC_PREFIX}/:path`, (request, reply) => serve(request, reply, request.params.path));
 };
