@@ -270,13 +270,15 @@ function controlOf(connection: SqliteConnection): Control {
  */
 async function commitGroup(sql: TransactionSql, connection: SqliteConnection, group: readonly Queued[]): Promise<void> {
   const control = controlOf(connection);
+  // Asked afresh each time: SQLite may end the transaction itself, whatever was checked before.
+  const open = () => connection.inTransaction;
   let done: { queued: Queued; value: unknown }[] = [];
   const lose = (error: unknown) => {
     for (const { queued } of done) queued.reject(error);
     done = [];
   };
   for (const [i, queued] of group.entries()) {
-    if (!connection.inTransaction) {
+    if (!open()) {
       try {
         control.begin.run();
       } catch (error) {
@@ -293,11 +295,11 @@ async function commitGroup(sql: TransactionSql, connection: SqliteConnection, gr
       control.release.run();
     } catch (error) {
       try {
-        if (!connection.inTransaction) throw error;
+        if (!open()) throw error;
         control.undo.run();
         control.release.run();
       } catch (lost) {
-        if (connection.inTransaction) control.rollback.run();
+        if (open()) control.rollback.run();
         lose(lost);
       }
       queued.reject(error);
@@ -305,11 +307,11 @@ async function commitGroup(sql: TransactionSql, connection: SqliteConnection, gr
     }
     done.push({ queued, value });
   }
-  if (connection.inTransaction) {
+  if (open()) {
     try {
       control.commit.run();
     } catch (error) {
-      if (connection.inTransaction) control.rollback.run();
+      if (open()) control.rollback.run();
       lose(error);
     }
   }
