@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from './orm.js';
-import { MAX_GROUP_COMMIT, sqlRunner, type TransactionSql } from './sql.js';
+import { MAX_GROUP_COMMIT, sqlRunner, sqliteText, type TransactionSql } from './sql.js';
 
 // SQLite's write transactions are committed in groups (sql.ts): what a caller sees of that is
-// that each transaction still stands or falls alone, and is on disk when it is answered.
+// that each transaction still stands or falls alone, and is on disk when it is answered. And
+// parameters reach SQLite as `+?`, which must change no value.
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -91,5 +92,27 @@ describe('SQLite group commit', () => {
     // The lock is free again: the next group commits.
     await sqlRunner(db).transaction((sql) => insert(sql, 'z'));
     expect(stored(other)).toEqual(['z']);
+  });
+});
+
+describe('SQLite parameters as +?', () => {
+  it('bind every value as a bare ? would: text stays text, numbers keep their value and type, null stays null', async () => {
+    const { db, other } = await openPair();
+    const runner = sqlRunner(db);
+    expect(sqliteText('select ? where a < ? limit ?')).toBe('select +? where a < +? limit +?');
+    const values = ['007', '', 'e1', 9_007_199_254_740_991, -5, 1.5, null];
+    const statement = {
+      text: `select ${values.map((_, i) => `? as v${i}, typeof(?) as t${i}`).join(', ')}`,
+      params: values.flatMap((v) => [v, v]),
+    };
+    const [asRun] = await runner.all<Record<string, unknown>>(statement);
+    // The same statement with bare parameters, on a connection of its own.
+    const bare = other.prepare(statement.text).get(...statement.params) as Record<string, unknown>;
+    expect(asRun).toEqual(bare);
+    expect(values.map((_, i) => asRun?.[`v${i}`])).toEqual(values);
+    // A text key compares as text against a text column: '007' is not 7.
+    await runner.transaction((sql) => insert(sql, '007'));
+    expect(await runner.all({ text: 'select k from note where k = ?', params: ['007'] })).toEqual([{ k: '007' }]);
+    expect(await runner.all({ text: 'select k from note where k = ?', params: [7] })).toEqual([]);
   });
 });
