@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { bookingSql, databaseTarget, openDatabase } from '@escape-room/booking-core/db';
+import { bookingSql, databaseTarget, openDatabase, sqliteText, type Database, type Statement } from '@escape-room/booking-core/db';
 import type { TestDriver } from '@escape-room/test-utils';
 import { freeRangeRoomsFile, spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
@@ -93,15 +93,21 @@ interface Options {
 /** What a ceiling serves: the same JSON as the scenarios it stands for, so its size is the same. */
 const ceilingKind = (scale: Scale) => (scale.layout === 'sessions' ? 'sessions' : 'availability');
 
+/** The statement as the server runs it on the driver (SQLite: its parameters as `+?`), and its plan's lines. */
+async function explain(db: Database, driver: TestDriver, statement: Statement): Promise<string> {
+  const text = driver === 'sqlite' ? sqliteText(statement.text) : statement.text;
+  const rows = await db.em.fork().getConnection().execute(`explain ${driver === 'sqlite' ? 'query plan ' : ''}${text}`, [...statement.params]);
+  const lines = (rows as Record<string, unknown>[]).map((row) => String(row.detail ?? row['QUERY PLAN']));
+  return `${text}\n-- ${JSON.stringify(statement.params)}\n${lines.join('\n')}`;
+}
+
 /** EXPLAIN of the very query the service runs for availability, at the middle of the history. */
 async function availabilityPlan(seeded: SeededDatabase, driver: TestDriver): Promise<string> {
   const db = await openDatabase(databaseTarget(seeded.url));
   try {
     const middle = Math.floor((seeded.from + seeded.to) / 2);
-    const { text, params } = bookingSql.availableRooms({ start: middle, end: middle + 3_600_000 }, Date.now());
-    const rows = await db.em.fork().getConnection().execute(`explain ${driver === 'sqlite' ? 'query plan ' : ''}${text}`, [...params]);
-    const lines = (rows as Record<string, unknown>[]).map((row) => String(row.detail ?? row['QUERY PLAN']));
-    return `${driver}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${text}\n-- ${JSON.stringify(params)}\n${lines.join('\n')}`;
+    const plan = await explain(db, driver, bookingSql.availableRooms({ start: middle, end: middle + 3_600_000 }, Date.now()));
+    return `${driver}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${plan}`;
   } finally {
     await db.close(true);
   }
@@ -113,10 +119,8 @@ async function sessionsPlan(seeded: SeededDatabase, driver: TestDriver, url: str
   const window = { start: Date.parse(sessions[0]?.start_date ?? ''), end: Math.max(...sessions.map((s) => Date.parse(s.end_date))) + 15 * 60_000 };
   const db = await openDatabase(databaseTarget(seeded.url));
   try {
-    const { text, params } = bookingSql.blockingIn(window, Date.now());
-    const rows = await db.em.fork().getConnection().execute(`explain ${driver === 'sqlite' ? 'query plan ' : ''}${text}`, [...params]);
-    const lines = (rows as Record<string, unknown>[]).map((row) => String(row.detail ?? row['QUERY PLAN']));
-    return `${driver}, sessions of ${seeded.sessionsDate}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${text}\n-- ${JSON.stringify(params)}\n${lines.join('\n')}`;
+    const plan = await explain(db, driver, bookingSql.blockingIn(window, Date.now()));
+    return `${driver}, sessions of ${seeded.sessionsDate}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${plan}`;
   } finally {
     await db.close(true);
   }
