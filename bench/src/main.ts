@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { bookingSql, databaseTarget, openDatabase, sqliteText, type Database, type Statement } from '@escape-room/booking-core/db';
+import { bookingSql, databaseTarget, openDatabase, sqliteText, type Statement } from '@escape-room/booking-core/db';
 import type { TestDriver } from '@escape-room/test-utils';
 import { freeRangeRoomsFile, spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
@@ -93,37 +93,32 @@ interface Options {
 /** What a ceiling serves: the same JSON as the scenarios it stands for, so its size is the same. */
 const ceilingKind = (scale: Scale) => (scale.layout === 'sessions' ? 'sessions' : 'availability');
 
-/** The statement as the server runs it on the driver (SQLite: its parameters as `+?`), and its plan's lines. */
-async function explain(db: Database, driver: TestDriver, statement: Statement): Promise<string> {
+/** EXPLAIN of a statement as the server runs it on the seeded database (SQLite: its parameters as `+?`): its text, values and plan. */
+async function explain(seeded: SeededDatabase, driver: TestDriver, statement: Statement): Promise<string> {
   const text = driver === 'sqlite' ? sqliteText(statement.text) : statement.text;
-  const rows = await db.em.fork().getConnection().execute(`explain ${driver === 'sqlite' ? 'query plan ' : ''}${text}`, [...statement.params]);
-  const lines = (rows as Record<string, unknown>[]).map((row) => String(row.detail ?? row['QUERY PLAN']));
-  return `${text}\n-- ${JSON.stringify(statement.params)}\n${lines.join('\n')}`;
+  const db = await openDatabase(databaseTarget(seeded.url));
+  try {
+    const rows = await db.em.fork().getConnection().execute(`explain ${driver === 'sqlite' ? 'query plan ' : ''}${text}`, [...statement.params]);
+    const lines = (rows as Record<string, unknown>[]).map((row) => String(row.detail ?? row['QUERY PLAN']));
+    return `${text}\n-- ${JSON.stringify(statement.params)}\n${lines.join('\n')}`;
+  } finally {
+    await db.close(true);
+  }
 }
 
 /** EXPLAIN of the very query the service runs for availability, at the middle of the history. */
 async function availabilityPlan(seeded: SeededDatabase, driver: TestDriver): Promise<string> {
-  const db = await openDatabase(databaseTarget(seeded.url));
-  try {
-    const middle = Math.floor((seeded.from + seeded.to) / 2);
-    const plan = await explain(db, driver, bookingSql.availableRooms({ start: middle, end: middle + 3_600_000 }, Date.now()));
-    return `${driver}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${plan}`;
-  } finally {
-    await db.close(true);
-  }
+  const middle = Math.floor((seeded.from + seeded.to) / 2);
+  const plan = await explain(seeded, driver, bookingSql.availableRooms({ start: middle, end: middle + 3_600_000 }, Date.now()));
+  return `${driver}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${plan}`;
 }
 
 /** EXPLAIN of the sessions grid's one bookings query, over the queried day's window. */
 async function sessionsPlan(seeded: SeededDatabase, driver: TestDriver, url: string): Promise<string> {
   const { sessions } = (await (await fetch(`${url}${sessionsPath(seeded)}`)).json()) as { sessions: { start_date: string; end_date: string }[] };
   const window = { start: Date.parse(sessions[0]?.start_date ?? ''), end: Math.max(...sessions.map((s) => Date.parse(s.end_date))) + 15 * 60_000 };
-  const db = await openDatabase(databaseTarget(seeded.url));
-  try {
-    const plan = await explain(db, driver, bookingSql.blockingIn(window, Date.now()));
-    return `${driver}, sessions of ${seeded.sessionsDate}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${plan}`;
-  } finally {
-    await db.close(true);
-  }
+  const plan = await explain(seeded, driver, bookingSql.blockingIn(window, Date.now()));
+  return `${driver}, sessions of ${seeded.sessionsDate}, ${seeded.rooms} rooms, ${seeded.bookings.toLocaleString('en')} bookings:\n${plan}`;
 }
 
 /** What one answer of the sessions scenario holds: the grid it measured, so a report shows the work behind its figures. */
