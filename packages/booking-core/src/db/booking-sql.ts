@@ -24,9 +24,11 @@ const BLOCKING = `(status = 'confirmed' or ${LIVE_HOLD})`;
  * [start, end): the probe is a slot plus the reset its room needs after it. No stored blocked
  * interval is longer than booking_extent says (the database keeps it, see its migrations), so
  * the half-open overlap test gets a start_at lower bound: an index range scan, not a walk
- * through history. Three `?`: start, end, start.
+ * through history. `end` is the probe's end as SQL; with its `?`s, start, end's, start.
  */
-const OVERLAPPING = '(start_at > ? - (select longest_ms from booking_extent) and start_at < ? and end_at + buffer_ms > ?)';
+const overlapsUpTo = (end: string) => `(start_at > ? - (select longest_ms from booking_extent) and start_at < ${end} and end_at + buffer_ms > ?)`;
+/** The overlap with a probe whose end is known. Three `?`: start, end, start. */
+const OVERLAPPING = overlapsUpTo('?');
 const overlapping = (probe: Interval): SqlValue[] => [probe.start, probe.end, probe.start];
 
 /** The stored rows that read as `status` at now (pending and expired split on the hold's expiry). One `?`: now, or the status. */
@@ -151,32 +153,36 @@ export const lapsedHolds = (now: number, limit: number): Statement => ({ text: L
 // ---- the hold's checks --------------------------------------------------------------------------
 
 /**
- * The room's bookings overlapping the probe that a hold must deal with: lapsed holds still
- * stored as pending (the PostgreSQL guard judges stored statuses, not clocks, so the hold
- * persists their lapse before it takes their place), and bookings that block it. Both halves
- * are one range of booking_room_span_idx: asked apart, the lapsed half went by the pending
- * index instead, through every unswept lapsed hold of the venue. Ids only: a blocking row ends
- * the hold, and lapsed ones (rare: the sweeper gets most) are read whole one by one.
+ * The room's bookings overlapping the slot plus the room's reset that a hold must deal with:
+ * lapsed holds still stored as pending (the PostgreSQL guard judges stored statuses, not
+ * clocks, so the hold persists their lapse before it takes their place), and bookings that
+ * block it. Both halves are one range of booking_room_span_idx: asked apart, the lapsed half
+ * went by the pending index instead, through every unswept lapsed hold of the venue. Ids only:
+ * a blocking row ends the hold, and lapsed ones (rare: the sweeper gets most) are read whole
+ * one by one. The probe ends at the slot's end plus the room's reset as this transaction reads
+ * it, so the check needs nothing read before it and goes in one round trip with the locks.
  */
-const KEEPING_THE_PROBE = `select id, ${LAPSED_HOLD} as lapsed from booking
-  where room_id = ? and ${OVERLAPPING} and (${LAPSED_HOLD} or ${BLOCKING})`;
+const KEEPING_THE_SLOT = `select id, ${LAPSED_HOLD} as lapsed from booking
+  where room_id = ? and ${overlapsUpTo('cast(? as bigint) + (select buffer_minutes from room where id = ?) * 60000')}
+    and (${LAPSED_HOLD} or ${BLOCKING})`;
 /**
  * The guest's live holds are counted over the guest's own bookings (booking_guest_idx): with the
  * rule in the where clause, both databases' planners took the pending index instead (its
  * statistics say it is small), a walk through every live hold of the venue per hold.
  */
 const HOLD_CHECK = `select live.n as live_holds, o.id, o.lapsed from
-    (select coalesce(sum(case when ${LIVE_HOLD} then 1 else 0 end), 0) as n from booking where guest_id = ?) live
-  left join (${KEEPING_THE_PROBE}) o on true`;
+    (select coalesce(sum(case when ${LIVE_HOLD} then 1 else 0 end), 0) as n from booking
+      where guest_id = (select id from guest where email_key = ?)) live
+  left join (${KEEPING_THE_SLOT}) o on true`;
 /**
- * What a hold checks, in one statement: the guest's live holds, and each overlapping lapsed or
- * blocking booking of the room with whether it lapsed. Run it after taking the guest's turn: on
- * PostgreSQL a statement sees what committed before it began, so a count in the statement that
- * waited for the guest's row could miss a hold committed meanwhile.
+ * What a hold checks, in one statement: the live holds of the guest with this address key, and
+ * each overlapping lapsed or blocking booking of the room with whether it lapsed. Run it after
+ * taking the room's and the guest's turns: on PostgreSQL a statement sees what committed before
+ * it began, so a check in the statement that waited for a lock could miss a hold committed meanwhile.
  */
-export const holdCheck = (roomId: number, probe: Interval, guestId: number, now: number): Statement => ({
+export const holdCheck = (roomId: number, slot: Interval, emailKey: string, now: number): Statement => ({
   text: HOLD_CHECK,
-  params: [now, guestId, now, roomId, ...overlapping(probe), now, now],
+  params: [now, emailKey, now, roomId, slot.start, slot.end, roomId, slot.start, now, now],
 });
 /** One row per overlapping booking, each with the guest's live holds; one row of nulls and the count when none overlaps. */
 export interface HoldCheckRow {

@@ -1,6 +1,7 @@
 import type Sqlite from 'better-sqlite3';
 import type pg from 'pg';
 import { driverOf, nativePgPool, nativeSqlite, type Database } from './orm.js';
+import { inOneRoundTrip, type BatchResult } from './pg-batch.js';
 
 // The raw connections under the ORM: better-sqlite3's database, pg's clients.
 type SqliteConnection = Sqlite.Database;
@@ -48,11 +49,17 @@ export interface TransactionSql extends Sql {
    */
   commitWithoutFlush(): Promise<void>;
   /**
-   * Several statements in one round trip (PostgreSQL: one message, its values written in), run
+   * Several statements in one round trip (PostgreSQL: prepared statements, see pg-batch.ts), run
    * one after the other, each seeing what the ones before it did, as `all` would run them in turn.
    * Absent where statements cost no round trip (SQLite): use `allInTurn`.
    */
   inOneTrip?(statements: readonly Statement[]): Promise<unknown[][]>;
+  /**
+   * Runs `statement` as the transaction's last, and commits: on PostgreSQL the commit rides in
+   * the statement's round trip, and it resolves once both are done. SQLite runs the statement,
+   * and its group commits after the work. Nothing may run in the transaction after it.
+   */
+  lastly(statement: Statement): Promise<{ rows: unknown[]; changed: number }>;
   /**
    * `step` as the steps that run its statement walking the index of its `order by` and stopping at its
    * `limit`, never reading every match to sort them. A leased queue's claim needs this: its
@@ -108,6 +115,12 @@ function sqliteSql(connection: SqliteConnection): TransactionSql {
     writingCtes: false,
     commitWithoutFlush: () => Promise.resolve(),
     inIndexOrder: (step) => [step],
+    async lastly({ text, params }) {
+      const statement = prepare(text);
+      if (!statement.reader) return { rows: [], changed: statement.run(...params).changes };
+      const rows = statement.all(...params);
+      return { rows, changed: rows.length };
+    },
     async all<Row>({ text, params }: Statement) {
       return prepare(text).all(...params) as Row[];
     },
@@ -117,49 +130,31 @@ function sqliteSql(connection: SqliteConnection): TransactionSql {
   };
 }
 
-/** PostgreSQL numbers its placeholders; each text becomes a named statement the server plans once per connection. */
-const pgTexts = new Map<string, { name: string; text: string }>();
-function pgText(text: string): { name: string; text: string } {
-  let named = pgTexts.get(text);
-  if (!named) {
-    let n = 0;
-    named = { name: `hot_${pgTexts.size}`, text: text.replace(/\?/g, () => `$${++n}`) };
-    pgTexts.set(text, named);
-  }
-  return named;
-}
-
 /**
  * Connections whose transaction has begun in name only: their `begin` rides with the first
  * statement (one round trip fewer per transaction; a transaction's round trips were most of
  * a hold's time, each one a wait behind every other request on a busy machine).
  */
 const beginOwed = new WeakSet<PgConnection>();
+/** Connections whose transaction's commit rode with its last statement (see `lastly`): there is nothing left to commit. */
+const committed = new WeakSet<PgConnection>();
 
-/** The statement with its values written in as literals: quoted, so their types resolve as untyped parameters' do. */
-function inlined(connection: PgConnection, { text, params }: Statement): string {
-  let n = 0;
-  return text.replace(/\?/g, () => {
-    const value = params[n++];
-    return value === null || value === undefined ? 'null' : connection.escapeLiteral(String(value));
-  });
-}
-
-const SORT_OFF: Statement = { text: 'set local enable_sort = off', params: [] };
-const SORT_AS_CONFIGURED: Statement = { text: 'set local enable_sort to default', params: [] };
+const control = (text: string): Statement => ({ text, params: [] });
+const BEGIN = control('begin');
+const COMMIT = control('commit');
+const SORT_OFF = control('set local enable_sort = off');
+const SORT_AS_CONFIGURED = control('set local enable_sort to default');
+const WITHOUT_FLUSH = control('set local synchronous_commit = off');
 
 function pgSql(connection: PgConnection): TransactionSql {
-  // One simple-protocol message, the `begin` owed first: each text's result, in order.
-  const inOneMessage = async (texts: string[]): Promise<pg.QueryResult[]> => {
+  // Every statement goes through one round trip of prepared statements, the `begin` owed first.
+  const trip = async (statements: readonly Statement[]): Promise<BatchResult[]> => {
     const begin = beginOwed.delete(connection);
-    const answer = (await connection.query([...(begin ? ['begin'] : []), ...texts].join('; '))) as pg.QueryResult | pg.QueryResult[];
-    const results = (Array.isArray(answer) ? answer : [answer]).slice(begin ? 1 : 0);
-    if (results.length !== texts.length) throw new Error(`${texts.length} statements returned ${results.length} results`);
-    return results;
+    const results = await inOneRoundTrip(connection, begin ? [BEGIN, ...statements] : statements);
+    return begin ? results.slice(1) : results;
   };
-  const query = async (statement: Statement): Promise<pg.QueryResult> => {
-    if (!beginOwed.has(connection)) return connection.query({ ...pgText(statement.text), values: [...statement.params] });
-    const [result] = await inOneMessage([inlined(connection, statement)]);
+  const one = async (statement: Statement): Promise<BatchResult> => {
+    const [result] = await trip([statement]);
     if (!result) throw new Error('a statement returned no result');
     return result;
   };
@@ -168,25 +163,38 @@ function pgSql(connection: PgConnection): TransactionSql {
     forUpdateSkipLocked: ' for update skip locked',
     writingCtes: true,
     async commitWithoutFlush() {
-      await inOneMessage(['set local synchronous_commit = off']);
+      await trip([WITHOUT_FLUSH]);
     },
     inIndexOrder: (step) => [{ run: SORT_OFF }, step, { run: SORT_AS_CONFIGURED }],
     async inOneTrip(statements) {
-      return (await inOneMessage(statements.map((statement) => inlined(connection, statement)))).map((result) => result.rows as unknown[]);
+      return (await trip(statements)).map((result) => result.rows);
+    },
+    async lastly(statement) {
+      const [result] = await trip([statement, COMMIT]);
+      if (!result) throw new Error('a statement returned no result');
+      committed.add(connection);
+      return { rows: result.rows, changed: result.rowCount };
     },
     async all<Row>(statement: Statement) {
-      return (await query(statement)).rows as Row[];
+      return (await one(statement)).rows as Row[];
     },
     async run(statement: Statement) {
-      return (await query(statement)).rowCount ?? 0;
+      return (await one(statement)).rowCount;
     },
   };
 }
 
-/** `begin` is owed to the first statement; a transaction that sent none has nothing to commit or roll back. */
-async function pgExec(connection: PgConnection, text: string): Promise<void> {
-  if (text === 'begin') beginOwed.add(connection);
-  else if (!beginOwed.delete(connection)) await connection.query({ text });
+/**
+ * `begin` is owed to the first statement, and a commit may have ridden with the last: a
+ * transaction that sent no statement has nothing to commit or roll back, nor one already committed.
+ */
+async function pgExec(connection: PgConnection, text: 'begin' | 'commit' | 'rollback'): Promise<void> {
+  if (text === 'begin') {
+    committed.delete(connection);
+    beginOwed.add(connection);
+  } else if (!beginOwed.delete(connection) && !committed.delete(connection)) {
+    await inOneRoundTrip(connection, [control(text)]);
+  }
 }
 
 /** A connection for the duration of `work`, and back where it came from afterwards. */

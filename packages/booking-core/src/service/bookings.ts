@@ -10,6 +10,7 @@ import { localDateOf, venueClock } from '../domain/zoned.js';
 import * as bookingSql from '../db/booking-sql.js';
 import type { BookingRow, HoldCheckRow } from '../db/booking-sql.js';
 import * as roomSql from '../db/room-sql.js';
+import * as venueSql from '../db/venue-sql.js';
 import type { HoldRoomRow } from '../db/room-sql.js';
 import { allInTurn, sqlRunner, type TransactionSql } from '../db/sql.js';
 import type { HoldOptions } from './api.js';
@@ -19,19 +20,17 @@ import { newBookingId, newReference } from './ids.js';
 import { fromBookingRow, roomView, toBookingDto } from './serialize.js';
 import { roomNotFound } from './rooms.js';
 import { GUEST, SYSTEM, inEventTransaction, type RecordChange } from './outbox.js';
-import { joinedVenue, readVenue } from './venue.js';
+import { joinedVenue, readVenue, storedVenue } from './venue.js';
 
 const slotTaken = () => new BookingError('SLOT_UNAVAILABLE', 'The room is already booked or held for part of that time');
 
 // The hold's own statements on guest: constant texts, prepared once per connection.
 // One guest record per address, whatever its case; the latest name and spelling win. An
-// unchanged record is not rewritten (a page write per hold saved).
-// A row it writes is this transaction's until it ends; an unchanged one is read (and, on
-// PostgreSQL, locked) by the second statement.
+// unchanged record is not rewritten (a page write per hold saved). The second statement reads
+// the guest's id and, on PostgreSQL, takes the guest's turn (a lock on their row).
 const UPSERT_CHANGED_GUEST = `insert into guest (email, email_key, name, created_at) values (?, ?, ?, ?)
   on conflict (email_key) do update set email = excluded.email, name = excluded.name
-    where guest.email <> excluded.email or guest.name <> excluded.name
-  returning id`;
+    where guest.email <> excluded.email or guest.name <> excluded.name`;
 const GUEST_BY_KEY = 'select id from guest where email_key = ?';
 
 /** Refuses a slot that is not exactly one of a scheduled room's sessions. */
@@ -82,11 +81,13 @@ export async function persistLapses(sql: TransactionSql, record: RecordChange, r
 
 /**
  * Places a hold: one write transaction of hand-written statements (the hot write path). It
- * takes the room's turn and checks the room and the venue's rules, takes the guest's turn,
- * gives back a hold it replaces, then in one statement looks for a live overlap of the slot
- * plus the room's reset and counts the guest's live holds; it marks lapsed holds on the slot
- * as expired (the PostgreSQL constraint sees statuses, not clocks), and inserts. The database's
- * own guard refuses an overlap that slips past the check (another process, say).
+ * takes the room's turn and the guest's, and in one statement looks for a live overlap of the
+ * slot plus the room's reset and counts the guest's live holds; it checks the room and the
+ * venue's rules, gives back a hold it replaces (and checks again after), marks lapsed holds on
+ * the slot as expired (the PostgreSQL constraint sees statuses, not clocks), and inserts. The
+ * database's own guard refuses an overlap that slips past the check (another process, say).
+ * On PostgreSQL a hold without lapses to persist is two round trips: the turns with the check,
+ * then the insert with its event and the commit.
  */
 async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<BookingDto> {
   const { clock, policy } = deps;
@@ -99,15 +100,18 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
   try {
     return await inEventTransaction(deps, async (sql, record) => {
       // Holds on one room take turns from here (PostgreSQL: a lock on the room's row), so the
-      // check below sees every earlier hold committed. Without the turn, two holds racing for a
-      // slot would both pass the check and meet in the exclusion constraint, which can deadlock
-      // them (the benchmark's contention scenario did, with one-second waits for the detector).
-      // The guest's turn (PostgreSQL: a lock on their row) comes second, in the same round trip,
-      // so two holds of one guest count each other; taken before the check, whose count must see
-      // every hold committed before it. A hold refused below rolls the upsert back.
-      const [rooms, upserted] = await allInTurn(sql, [
+      // check sees every earlier hold committed. Without the turn, two holds racing for a slot
+      // would both pass the check and meet in the exclusion constraint, which can deadlock them
+      // (the benchmark's contention scenario did, with one-second waits for the detector). The
+      // guest's turn comes second, so two holds of one guest count each other. The check runs
+      // after both, in the same round trip: it needs nothing read before it. A hold that
+      // replaces another checks once that one is given back, so it is not in this trip.
+      const check = bookingSql.holdCheck(roomId, slot, emailKey, now);
+      const [rooms, , guests, checked] = await allInTurn(sql, [
         { all: roomSql.roomForHold(roomId, sql.forUpdate) },
-        { all: { text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] } },
+        { run: { text: UPSERT_CHANGED_GUEST, params: [email, emailKey, name, now] } },
+        { all: { text: `${GUEST_BY_KEY}${sql.forUpdate}`, params: [emailKey] } },
+        ...(request.replaces === undefined ? [{ all: check }] : []),
       ]);
       const [row] = rooms as HoldRoomRow[];
       if (!row) throw roomNotFound(roomId);
@@ -119,18 +123,16 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
       if (row.schedule !== null) assertSession(JSON.parse(row.schedule) as Schedule, room.bufferMinutes, slot, venue.timezone);
       assertTimely(slot.start, now, venue);
 
-      const [written] = upserted as { id: number }[];
-      const [guest] = written ? [written] : await sql.all<{ id: number }>({ text: `${GUEST_BY_KEY}${sql.forUpdate}`, params: [emailKey] });
+      const [guest] = guests as { id: number }[];
       if (!guest) throw new Error('the guest upserted in this transaction is missing');
 
       if (request.replaces !== undefined) await giveBack(sql, record, request.replaces, emailKey, now, venue);
-      const probe = withReset(slot, room.bufferMinutes);
-      const check = await sql.all<HoldCheckRow>(bookingSql.holdCheck(roomId, probe, guest.id, now));
-      if (check.some((r) => r.id !== null && !r.lapsed)) throw slotTaken();
-      for (const { id } of check) {
+      const found = (checked ?? (await sql.all(check))) as HoldCheckRow[];
+      if (found.some((r) => r.id !== null && !r.lapsed)) throw slotTaken();
+      for (const { id } of found) {
         if (id !== null) await persistLapses(sql, record, await sql.all<BookingRow>(bookingSql.bookingById(id)), now, venue);
       }
-      if (Number(check[0]?.live_holds ?? 0) >= policy.maxLiveHoldsPerGuest) {
+      if (Number(found[0]?.live_holds ?? 0) >= policy.maxLiveHoldsPerGuest) {
         throw new BookingError(
           'TOO_MANY_HOLDS',
           `A guest can hold ${policy.maxLiveHoldsPerGuest} sessions at once: confirm or release one, or name it in replaces`,
@@ -150,8 +152,8 @@ async function insertHold(deps: ServiceDeps, request: HoldRequest): Promise<Book
         reference: newReference(),
       };
       const held = toBookingDto({ ...booking, room, guest: { name, email } }, now, venue);
-      const insert = bookingSql.insertBooking({ ...booking, roomId, guestId: guest.id, bufferMs: probe.end - slot.end });
-      await record({ type: 'booking.held', booking: held, previousStatus: null, actor: GUEST, at: now, venue }, insert);
+      const insert = bookingSql.insertBooking({ ...booking, roomId, guestId: guest.id, bufferMs: withReset(slot, room.bufferMinutes).end - slot.end });
+      await record({ type: 'booking.held', booking: held, previousStatus: null, actor: GUEST, at: now, venue }, { alongside: insert, last: true });
       return held;
     });
   } catch (error) {
@@ -204,16 +206,17 @@ interface Action {
  */
 async function act(deps: ServiceDeps, bookingId: string, action: Action, actor: Actor = GUEST): Promise<BookingDto> {
   return inEventTransaction(deps, async (sql, record) => {
-    const [row] = await sql.all<BookingRow>(bookingSql.bookingById(bookingId));
+    const [rows, venues] = await allInTurn(sql, [{ all: bookingSql.bookingById(bookingId) }, { all: venueSql.readVenue() }]);
+    const [row] = rows as BookingRow[];
     if (!row) throw notFound(bookingId);
-    const venue: Venue = await readVenue(sql);
+    const venue = storedVenue(venues as Venue[]);
     const current = fromBookingRow(row);
     const now = deps.clock.now();
     const next = action.decide(current, now, venue);
     const changed = await sql.run(bookingSql.updateIfUnchanged(bookingId, { status: current.status, expiresAt: current.expiresAt ?? null }, next, now));
     if (changed !== 1) throw new BookingError('INVALID_STATE', 'The booking changed while this request was handled');
     const booking = toBookingDto({ ...current, ...next }, now, venue);
-    await record({ type: action.event, booking, previousStatus: effectiveStatus(current, now), actor, at: now, venue });
+    await record({ type: action.event, booking, previousStatus: effectiveStatus(current, now), actor, at: now, venue }, { last: true });
     return booking;
   });
 }

@@ -24,12 +24,22 @@ export interface Change {
   venue: Venue;
 }
 
-/**
- * Records one change, in the caller's transaction. `alongside` is the change's own last write
- * (an insert, say; no `returning`), made with the event: where the database takes several writes
- * in one statement, it costs no round trip of its own.
- */
-export type RecordChange = (change: Change, alongside?: Statement) => Promise<void>;
+/** How a change's event is written, beyond the event itself. */
+export interface RecordOptions {
+  /**
+   * The change's own last write (an insert, say; no `returning`), made with the event: where
+   * the database takes several writes in one statement, it costs no round trip of its own.
+   */
+  alongside?: Statement;
+  /**
+   * The event is the transaction's last write: it commits with it (see TransactionSql.lastly),
+   * and nothing may run in the transaction after it.
+   */
+  last?: boolean;
+}
+
+/** Records one change, in the caller's transaction. */
+export type RecordChange = (change: Change, options?: RecordOptions) => Promise<void>;
 
 /** Anything waiting for new rows in this process (the webhook dispatcher, the mail dispatcher). */
 export interface Outbox {
@@ -43,9 +53,10 @@ interface Owed {
 }
 
 /** The write alongside, the event and its deliveries: one statement where the database takes one, each on its own where not. */
-async function insertEvent(sql: TransactionSql, row: eventSql.NewEvent, alongside: Statement | undefined): Promise<{ seq: number; deliveries: number }> {
+async function insertEvent(sql: TransactionSql, row: eventSql.NewEvent, { alongside, last }: RecordOptions): Promise<{ seq: number; deliveries: number }> {
   if (sql.writingCtes) {
-    const [inserted] = await sql.all<{ seq: number | string; deliveries: number | string }>(eventSql.insertEventAndFanOut(row, alongside));
+    const statement = eventSql.insertEventAndFanOut(row, alongside);
+    const [inserted] = (last ? (await sql.lastly(statement)).rows : await sql.all(statement)) as { seq: number | string; deliveries: number | string }[];
     if (!inserted) throw new Error('the event insert returned no seq');
     return { seq: Number(inserted.seq), deliveries: Number(inserted.deliveries) };
   }
@@ -61,7 +72,7 @@ async function insertEvent(sql: TransactionSql, row: eventSql.NewEvent, alongsid
  * guest emails are on, the guest's email, inside the transaction that makes the change: they
  * commit together or not at all.
  */
-async function record(sql: TransactionSql, change: Change, alongside: Statement | undefined, emailsOn: boolean): Promise<Owed> {
+async function record(sql: TransactionSql, change: Change, options: RecordOptions, emailsOn: boolean): Promise<Owed> {
   const now = change.at;
   const event: BookingEvent = {
     id: newEventId(),
@@ -71,10 +82,13 @@ async function record(sql: TransactionSql, change: Change, alongside: Statement 
     data: { booking: change.booking, previous_status: change.previousStatus },
   };
   const row = { id: event.id, type: event.type, bookingId: change.booking.id, createdAt: now, payload: JSON.stringify(event) };
-  const { seq, deliveries } = await insertEvent(sql, row, alongside);
-  if (!emailsOn || !isEmailed(change.type)) return { deliveries, emails: 0 };
+  const emailed = emailsOn && isEmailed(change.type);
+  // With an email to write, that is the last write.
+  const { seq, deliveries } = await insertEvent(sql, row, { ...options, last: options.last === true && !emailed });
+  if (!emailed) return { deliveries, emails: 0 };
   const { name, timezone } = change.venue;
-  const emails = await sql.run(mailSql.insertEmail({ eventSeq: seq, bookingId: change.booking.id, venueName: name, timezone, now }));
+  const email = mailSql.insertEmail({ eventSeq: seq, bookingId: change.booking.id, venueName: name, timezone, now });
+  const emails = options.last ? (await sql.lastly(email)).changed : await sql.run(email);
   return { deliveries, emails };
 }
 
@@ -89,8 +103,8 @@ export async function inEventTransaction<T>(deps: ServiceDeps, work: (sql: Trans
     // A retried transaction starts again.
     owed.deliveries = 0;
     owed.emails = 0;
-    return work(sql, async (change, alongside) => {
-      const more = await record(sql, change, alongside, deps.mail !== undefined);
+    return work(sql, async (change, options = {}) => {
+      const more = await record(sql, change, options, deps.mail !== undefined);
       owed.deliveries += more.deliveries;
       owed.emails += more.emails;
     });

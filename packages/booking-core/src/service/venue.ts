@@ -9,10 +9,12 @@ import { parseTiers } from './serialize.js';
 import { readCatalog } from './catalog.js';
 import { inSqlTransaction } from './transaction.js';
 
+/** The venue of venueSql.readVenue's rows; the defaults until any are stored. */
+export const storedVenue = ([row]: readonly Venue[]): Venue => row ?? DEFAULT_VENUE;
+
 /** The venue's settings; the defaults until any are stored. */
 export async function readVenue(sql: Sql): Promise<Venue> {
-  const [row] = await sql.all<Venue>(venueSql.readVenue());
-  return row ?? DEFAULT_VENUE;
+  return storedVenue(await sql.all<Venue>(venueSql.readVenue()));
 }
 
 /** The venue of a row read with venueSql.VENUE_COLUMNS; the defaults until any are stored. */
