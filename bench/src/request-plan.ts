@@ -13,8 +13,9 @@ export type Plan =
    * A hold on a fresh, conflict-free slot after the seeded history, rooms in turn, each from its
    * own guest (one guest may keep only MAX_LIVE_HOLDS_PER_GUEST live holds). With `lanes`
    * workers, worker threads take every lanes-th slot, so no two workers ever ask for the same one.
+   * `series` names the count the slots are taken by (one per seeded database, region and pass).
    */
-  | { kind: 'freshSlot'; base: number; rooms: number; slotMs: number; guests: string; lanes: number }
+  | { kind: 'freshSlot'; series: string; base: number; rooms: number; slotMs: number; guests: string; lanes: number }
   /** Any of rooms 1 to 5 at one fixed slot, as a random contender. */
   | { kind: 'contention'; start: number; end: number }
   /** Confirms the booking the previous request of the sequence held (see keepHoldId). */
@@ -51,8 +52,8 @@ export function setupPlannedRequest(request: PlannedRequest, context: FlowContex
       return { ...request, ...variant, headers: { ...request.headers, ...variant.headers } };
     }
     case 'freshSlot': {
-      const taken = slotsTaken.get(plan.guests) ?? 0;
-      slotsTaken.set(plan.guests, taken + 1);
+      const taken = slotsTaken.get(plan.series) ?? 0;
+      slotsTaken.set(plan.series, taken + 1);
       const k = taken * plan.lanes + (threadId % plan.lanes);
       const start = plan.base + Math.floor(k / plan.rooms) * plan.slotMs;
       const body = {

@@ -76,9 +76,18 @@ export function availabilityRanges(seeded: SeededDatabase, count = 500): Availab
   });
 }
 
+/**
+ * Where each writing scenario's slots lie, in days past the seeded history: each on days of its
+ * own, and each pass PASS_OFFSET_DAYS further on. A region is far larger than any run fills: a
+ * pass of holds at 5,000 a second for 10 seconds over 10 rooms (12 two-hour slots a room a day)
+ * takes 420 days of its 3,000. The venue has no horizon, so any of these days may be held.
+ */
+const REGION_DAYS = { hold: 1, flow: 3_000, contention: 6_000 } as const;
+const PASS_OFFSET_DAYS = 9_000;
+
 /** The one slot (on rooms 1 to 5) the contention scenario fights over, far past the seeded history. */
 export function contentionSlot(seeded: SeededDatabase): { start: number; end: number } {
-  const start = Math.ceil((seeded.to + 800 * DAY) / HOUR) * HOUR;
+  const start = Math.ceil((seeded.to + REGION_DAYS.contention * DAY) / HOUR) * HOUR;
   return { start, end: start + HOUR };
 }
 
@@ -93,14 +102,14 @@ export const sessionsPath = (seeded: SeededDatabase) => `/api/v1/sessions?date=$
 const trpcPath = (procedure: string, input?: unknown) =>
   `/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
 
-/** How far apart the two passes' fresh slots start: beyond what a pass of holds takes (months at most). */
-const PASS_OFFSET_DAYS = 1000;
-
 /** Fresh, conflict-free slots after the seeded history (see request-plan.ts), each pass on its own days and guests. */
-function freshSlots(context: ScenarioContext, offsetDays: number, guests: string): BenchRequest {
+function freshSlots(context: ScenarioContext, region: keyof typeof REGION_DAYS, guests: string): BenchRequest {
   const { seeded, lanes, pass } = context;
-  const base = Math.ceil((seeded.to + (offsetDays + pass * PASS_OFFSET_DAYS) * DAY) / HOUR) * HOUR;
-  const plan = { kind: 'freshSlot' as const, base, rooms: seeded.rooms, slotMs: SLOT_MS, guests: `${guests}${pass}-`, lanes };
+  const base = Math.ceil((seeded.to + (REGION_DAYS[region] + pass * PASS_OFFSET_DAYS) * DAY) / HOUR) * HOUR;
+  // Each seeded database counts its slots from the first: a count carried over from another
+  // scale's holds pushed this one's into the next region, where they met its bookings.
+  const series = `${seeded.url} ${region} ${pass}`;
+  const plan = { kind: 'freshSlot' as const, series, base, rooms: seeded.rooms, slotMs: SLOT_MS, guests: `${guests}${pass}-`, lanes };
   return { method: 'POST', path: '/api/v1/bookings', headers: JSON_HEADERS, plan };
 }
 
@@ -138,9 +147,9 @@ export async function scenarioRequests(name: ScenarioName, context: ScenarioCont
     case 'availability-sdk':
       return [await captureEach(context, ranges, (client, range) => client.availability(range))];
     case 'hold':
-      return [freshSlots(context, 1, 'holder')];
+      return [freshSlots(context, 'hold', 'holder')];
     case 'flow':
-      return [{ ...freshSlots(context, 400, 'flow'), keepHoldId: true }, { method: 'PUT', path: '/api/v1/bookings/none/confirm', plan: { kind: 'confirmHeld' } }];
+      return [{ ...freshSlots(context, 'flow', 'flow'), keepHoldId: true }, { method: 'PUT', path: '/api/v1/bookings/none/confirm', plan: { kind: 'confirmHeld' } }];
     case 'contention':
       // Every client fights over the same five slots. Only five can win, so no contender comes near the live-hold cap.
       return [{ method: 'POST', path: '/api/v1/bookings', headers: JSON_HEADERS, plan: { kind: 'contention', ...contentionSlot(seeded) } }];

@@ -8,16 +8,18 @@ import type { SqlValue, Statement } from './sql.js';
 // Execute; Parse too, the first time a connection sees a text) go out in one write, closed by
 // one Sync, and the server runs them in order: each is a statement of its own (under READ
 // COMMITTED it sees what committed before it began), and the first that fails ends the batch.
+// Outside a transaction, a batch up to its Sync is one implicit transaction: all or nothing.
+// pg-batch.test.ts holds these on a real server.
 
 /** A text as PostgreSQL is given it: its placeholders numbered, and its name, the same on every connection. */
-export interface Named {
+interface Named {
   name: string;
   text: string;
 }
 
 /** Each text a name of its own, the same for the life of the process. */
 const named = new Map<string, Named>();
-export function pgText(text: string): Named {
+function pgText(text: string): Named {
   let found = named.get(text);
   if (!found) {
     let n = 0;
