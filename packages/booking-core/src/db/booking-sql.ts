@@ -27,6 +27,11 @@ const BLOCKING = `(status = 'confirmed' or ${LIVE_HOLD})`;
  * through history. `end` is the probe's end as SQL; with its `?`s, start, end's, start.
  */
 const overlapsUpTo = (end: string) => `(start_at > ? - (select longest_ms from booking_extent) and start_at < ${end} and end_at + buffer_ms > ?)`;
+/**
+ * One `?` instant plus a reset of `minutes` (an SQL expression), in milliseconds: the SQL form of
+ * withReset's end (domain/interval.ts), for probes whose reset the statement reads itself.
+ */
+const plusReset = (minutes: string) => `cast(? as bigint) + ${minutes} * 60000`;
 /** The overlap with a probe whose end is known. Three `?`: start, end, start. */
 const OVERLAPPING = overlapsUpTo('?');
 const overlapping = (probe: Interval): SqlValue[] => [probe.start, probe.end, probe.start];
@@ -102,9 +107,9 @@ export const blockingIn = (window: Interval, now: number): Statement => ({ text:
 const AVAILABLE_ROOMS = `select ${roomColumns('room')} from room where archived_at is null and id not in (
     select room_id from booking
     where start_at > ? - (select longest_ms from booking_extent)
-      and start_at < cast(? as bigint) + (select coalesce(max(buffer_minutes), 0) from room) * 60000
+      and start_at < ${plusReset('(select coalesce(max(buffer_minutes), 0) from room)')}
       and end_at + buffer_ms > ?
-      and start_at < cast(? as bigint) + (select r.buffer_minutes from room r where r.id = booking.room_id) * 60000
+      and start_at < ${plusReset('(select r.buffer_minutes from room r where r.id = booking.room_id)')}
       and ${BLOCKING})
   order by id`;
 /**
@@ -163,7 +168,7 @@ export const lapsedHolds = (now: number, limit: number): Statement => ({ text: L
  * it, so the check needs nothing read before it and goes in one round trip with the locks.
  */
 const KEEPING_THE_SLOT = `select id, ${LAPSED_HOLD} as lapsed from booking
-  where room_id = ? and ${overlapsUpTo('cast(? as bigint) + (select buffer_minutes from room where id = ?) * 60000')}
+  where room_id = ? and ${overlapsUpTo(plusReset('(select buffer_minutes from room where id = ?)'))}
     and (${LAPSED_HOLD} or ${BLOCKING})`;
 /**
  * The guest's live holds are counted over the guest's own bookings (booking_guest_idx): with the

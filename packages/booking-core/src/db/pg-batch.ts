@@ -55,11 +55,9 @@ class Batch implements pg.Submittable {
   /** The current statement's columns, each with its parser, once its RowDescription came. */
   private columns: { name: string; parse: (text: string) => unknown }[] = [];
   private rows: unknown[] = [];
-  private connection: pg.Connection | undefined;
-  /** Names whose Parse went out in this batch and is not yet confirmed, in order. */
-  private readonly parsing: string[] = [];
-  private prepared = new Set<string>();
   private failure: unknown;
+  /** Stops following the connection's ParseComplete messages; set while the batch is on the wire. */
+  private detach: (() => void) | undefined;
 
   constructor(
     private readonly statements: readonly Statement[],
@@ -67,24 +65,25 @@ class Batch implements pg.Submittable {
     private readonly settle: (error: unknown, results?: BatchResult[]) => void,
   ) {}
 
-  private readonly parsed = () => {
-    const name = this.parsing.shift();
-    if (name !== undefined) this.prepared.add(name);
-  };
-
   submit(connection: pg.Connection): void {
-    this.connection = connection;
     let prepared = preparedOn.get(connection);
     if (!prepared) preparedOn.set(connection, (prepared = new Set()));
-    this.prepared = prepared;
-    connection.on('parseComplete', this.parsed);
+    const known = prepared;
+    // Names whose Parse went out in this batch, not yet confirmed, in order: each ParseComplete confirms the first.
+    const parsing: string[] = [];
+    const parsed = () => {
+      const name = parsing.shift();
+      if (name !== undefined) known.add(name);
+    };
+    connection.on('parseComplete', parsed);
+    this.detach = () => connection.removeListener('parseComplete', parsed);
     connection.stream.cork();
     try {
       for (const { text, params } of this.statements) {
         const statement = pgText(text);
-        if (!prepared.has(statement.name) && !this.parsing.includes(statement.name)) {
+        if (!known.has(statement.name) && !parsing.includes(statement.name)) {
           connection.parse({ name: statement.name, text: statement.text, types: [] }, true);
-          this.parsing.push(statement.name);
+          parsing.push(statement.name);
         }
         connection.bind({ statement: statement.name, values: params.map(wireValue) }, true);
         connection.describe({ type: 'P', name: '' }, true);
@@ -144,8 +143,8 @@ class Batch implements pg.Submittable {
   // No handlePortalSuspended or copy handlers: every Execute takes all its rows, and no statement copies.
 
   private finish(error: unknown, results?: BatchResult[]): void {
-    this.connection?.removeListener('parseComplete', this.parsed);
-    this.connection = undefined;
+    this.detach?.();
+    this.detach = undefined;
     this.settle(error, results);
   }
 }

@@ -142,6 +142,7 @@ const committed = new WeakSet<PgConnection>();
 const control = (text: string): Statement => ({ text, params: [] });
 const BEGIN = control('begin');
 const COMMIT = control('commit');
+const ENDS = { commit: COMMIT, rollback: control('rollback') };
 const SORT_OFF = control('set local enable_sort = off');
 const SORT_AS_CONFIGURED = control('set local enable_sort to default');
 const WITHOUT_FLUSH = control('set local synchronous_commit = off');
@@ -153,8 +154,9 @@ function pgSql(connection: PgConnection): TransactionSql {
     const results = await inOneRoundTrip(connection, begin ? [BEGIN, ...statements] : statements);
     return begin ? results.slice(1) : results;
   };
-  const one = async (statement: Statement): Promise<BatchResult> => {
-    const [result] = await trip([statement]);
+  /** The first statement's result, of a trip that may end with more (a commit). */
+  const first = async (statements: readonly Statement[]): Promise<BatchResult> => {
+    const [result] = await trip(statements);
     if (!result) throw new Error('a statement returned no result');
     return result;
   };
@@ -170,16 +172,15 @@ function pgSql(connection: PgConnection): TransactionSql {
       return (await trip(statements)).map((result) => result.rows);
     },
     async lastly(statement) {
-      const [result] = await trip([statement, COMMIT]);
-      if (!result) throw new Error('a statement returned no result');
+      const result = await first([statement, COMMIT]);
       committed.add(connection);
       return { rows: result.rows, changed: result.rowCount };
     },
     async all<Row>(statement: Statement) {
-      return (await one(statement)).rows as Row[];
+      return (await first([statement])).rows as Row[];
     },
     async run(statement: Statement) {
-      return (await one(statement)).rowCount;
+      return (await first([statement])).rowCount;
     },
   };
 }
@@ -193,7 +194,7 @@ async function pgExec(connection: PgConnection, text: 'begin' | 'commit' | 'roll
     committed.delete(connection);
     beginOwed.add(connection);
   } else if (!beginOwed.delete(connection) && !committed.delete(connection)) {
-    await inOneRoundTrip(connection, [control(text)]);
+    await inOneRoundTrip(connection, [ENDS[text]]);
   }
 }
 
