@@ -26,15 +26,17 @@ describe('pnpm bench --quick', () => {
     expect(stdout).toContain('server CPU µs');
     const report = JSON.parse(await readFile(join(out, 'quick.json'), 'utf8'));
     const scenarios = report.rows.map((row: { scenario: string }) => row.scenario);
-    // Each read over REST, tRPC and the SDK's batch link, side by side.
+    // Each read over REST, tRPC and the SDK's batch link, and over REST again (the run's A/A control), side by side.
     expect(scenarios).toEqual([
       'ceiling',
       'rooms',
       'rooms-trpc',
       'rooms-sdk',
+      'rooms-again',
       'availability',
       'availability-trpc',
       'availability-sdk',
+      'availability-again',
       'hold',
       'flow',
       'contention',
@@ -43,6 +45,7 @@ describe('pnpm bench --quick', () => {
       'sessions',
       'sessions-trpc',
       'sessions-sdk',
+      'sessions-again',
       // Webhook delivery by one instance: a backlog's events/s, then one change at a time.
       'delivery backlog',
       'delivery idle',

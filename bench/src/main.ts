@@ -13,6 +13,7 @@ import {
   availabilityRanges,
   contentionSlot,
   familyOf,
+  inRounds,
   scenarioLabel,
   scenarioRequests,
   sessionsPath,
@@ -45,8 +46,8 @@ interface Scale {
 }
 
 /** Each operation over REST, tRPC and the SDK's batch link, side by side in one scale. */
-const READS_BY_TRANSPORT: ScenarioName[] = ['rooms', 'rooms-trpc', 'rooms-sdk', 'availability', 'availability-trpc', 'availability-sdk'];
-const SESSIONS_BY_TRANSPORT: ScenarioName[] = ['sessions', 'sessions-trpc', 'sessions-sdk'];
+const READS_BY_TRANSPORT: ScenarioName[] = ['rooms', 'rooms-trpc', 'rooms-sdk', 'rooms-again', 'availability', 'availability-trpc', 'availability-sdk', 'availability-again'];
+const SESSIONS_BY_TRANSPORT: ScenarioName[] = ['sessions', 'sessions-trpc', 'sessions-sdk', 'sessions-again'];
 
 const QUICK: Scale[] = [
   { rooms: 10, bookings: 10_000, scenarios: [...READS_BY_TRANSPORT, 'hold', 'flow', 'contention'], measureHeapBudget: true },
@@ -144,6 +145,7 @@ async function countDoubleBookings(url: string, seeded: SeededDatabase): Promise
 
 const WARM_UP_SECONDS = 1;
 
+
 /**
  * A fresh server's first seconds go to the JIT: unmeasured, every read scenario of the scale
  * gets them in turn, so the one measured first (REST, by the order of the list) is not the one
@@ -219,27 +221,30 @@ async function run(options: Options): Promise<void> {
           // Two passes, the second in reverse order, each half of a scenario's time, with the
           // ceiling's halves before and after them: every scenario, and the ceiling, is measured
           // early and late alike, so a shared machine's drift does not favour whichever runs
-          // first (REST, by the list's order).
-          const halves = new Map<ScenarioName | 'ceiling', LoadResult[]>();
+          // first (REST, by the list's order). An operation's transports take their half in
+          // rounds (see inRounds), so the rows a target compares are measured side by side.
+          const runs = new Map<ScenarioName | 'ceiling', LoadResult[]>();
           const measure = async (name: ScenarioName | 'ceiling', run: () => Promise<LoadResult>) => {
-            halves.set(name, [...(halves.get(name) ?? []), await run()]);
+            runs.set(name, [...(runs.get(name) ?? []), await run()]);
           };
           const ceilingUrl = ceilingServer.url;
           await measure('ceiling', () => load(ceilingUrl, [{ method: 'GET', path: '/' }], undefined, seconds / 2));
           for (const pass of [[...planned], [...(await plan(1))].reverse()]) {
-            for (const [scenario, requests] of pass) {
+            for (const { scenario, requests, share } of inRounds(pass)) {
               log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${scenarioLabel(scenario)}`);
-              await measure(scenario, () => load(server.url, requests, server.child.pid, seconds / 2));
+              await measure(scenario, () => load(server.url, requests, server.child.pid, (seconds / 2) * share));
             }
           }
           await measure('ceiling', () => load(ceilingUrl, [{ method: 'GET', path: '/' }], undefined, seconds / 2));
-          ceiling = mergeLoads(halves.get('ceiling') ?? []);
+          ceiling = mergeLoads(runs.get('ceiling') ?? []);
           rows.push({ driver: 'node:http', rooms: scale.rooms, bookings: 0, scenario: 'ceiling', ceilingOf: kind, ratio: 1, ...ceiling });
           for (const [scenario, requests] of planned) {
             if (transportOf(scenario) === 'SDK batch' && driver === drivers[0]) sdkRequests.push(sdkSample(scenario, requests));
-            const result = mergeLoads(halves.get(scenario) ?? []);
+            const parts = runs.get(scenario) ?? [];
+            const result = mergeLoads(parts);
             const ratio = result.requestsPerSecond / ceiling.requestsPerSecond;
-            const row: Row = { driver, rooms: scale.rooms, bookings: scale.bookings, scenario, ratio, ...result };
+            const rounds = parts.map((part) => part.requestsPerSecond);
+            const row: Row = { driver, rooms: scale.rooms, bookings: scale.bookings, scenario, ratio, ...result, rounds };
             if (scenario === 'contention') Object.assign(row, await countDoubleBookings(server.url, seeded));
             if (scenario === 'sessions') row.grid = await sessionsGrid(server.url, seeded);
             rows.push(row);

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadResult } from './load.js';
 import type { DeliveryScenario } from './delivery.js';
-import { familyOf, scenarioLabel, transportOf, type ScenarioName } from './scenarios.js';
+import { restOf, scenarioLabel, transportOf, type ScenarioName } from './scenarios.js';
 
 export const UNBUDGETED = 'availability, no heap budget';
 
@@ -18,6 +18,11 @@ export interface Row extends LoadResult {
   ratio: number;
   /** Sessions only: the grid one answer holds. */
   grid?: { date: string; sessions: number; booked: number; available: number; bytes: number };
+  /**
+   * Requests per second of each run the row merges, in the order they ran. An operation's
+   * transports ran in rounds side by side (inRounds in scenarios.ts): their k-th runs pair up.
+   */
+  rounds?: number[];
   /** Contention only: slots won, and live bookings found overlapping afterwards. */
   winners?: number;
   doubleBookings?: number;
@@ -42,12 +47,36 @@ export function rowLabel(row: Row): string {
   return scenarioLabel(row.scenario);
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return sorted.length % 2 ? (sorted[Math.floor(middle)] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+};
+
+/**
+ * One row's throughput against another's, measured side by side: the median, over their rounds,
+ * of one's requests per second against the other's in the same round. A burst of a shared
+ * machine's noise moves a few rounds of both rows, not the median. Rows not measured in rounds
+ * compare whole.
+ */
+export function pairedShare(row: Row, against: Row): { share: number; rounds: number } {
+  const mine = row.rounds ?? [];
+  const theirs = against.rounds ?? [];
+  if (mine.length < 2 || mine.length !== theirs.length) return { share: row.requestsPerSecond / against.requestsPerSecond, rounds: 1 };
+  return { share: median(mine.map((rps, k) => rps / (theirs[k] ?? NaN))), rounds: mine.length };
+}
+
+/** The REST row of a row's operation, scale and driver; none for REST's own rows and rows of no operation. */
+export function restRowOf(row: Row, rows: Row[]): Row | undefined {
+  if (row.scenario === 'ceiling' || row.scenario === UNBUDGETED || isDelivery(row.scenario) || transportOf(row.scenario) === 'REST') return undefined;
+  const rest = restOf(row.scenario);
+  return rows.find((r) => r.scenario === rest && r.driver === row.driver && r.rooms === row.rooms && r.bookings === row.bookings);
+}
+
 /** Throughput against the REST row of the same operation, scale and driver, for the other transports' rows. */
 function againstRest(row: Row, rows: Row[]): string {
-  if (row.scenario === 'ceiling' || row.scenario === UNBUDGETED || isDelivery(row.scenario) || transportOf(row.scenario) === 'REST') return '';
-  const family = familyOf(row.scenario);
-  const rest = rows.find((r) => r.scenario === family && r.driver === row.driver && r.rooms === row.rooms && r.bookings === row.bookings);
-  return rest ? fmt(row.requestsPerSecond / rest.requestsPerSecond, 2) : '';
+  const rest = restRowOf(row, rows);
+  return rest ? fmt(pairedShare(row, rest).share, 2) : '';
 }
 
 function columns(row: Row, rows: Row[]): string[] {
@@ -104,8 +133,9 @@ function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, p
     ...rows.map((row) => line(columns(row, rows))),
     '',
     'Each operation is measured over REST (`/api/v1/…`), tRPC (`GET /trpc/<procedure>?input=…`) and the SDK\'s batch link',
-    '(the requests `createBookingClient` sent for the call, captured from the real client and replayed); `x REST` is a row\'s',
-    'throughput against the REST row of the same operation and scale. Availability draws its ranges from one set shared by the three.',
+    '(the requests `createBookingClient` sent for the call, captured from the real client and replayed), and over REST once more',
+    '(`REST, again`: the run\'s A/A control), in rounds side by side. `x REST` is a row\'s throughput against the REST row of the',
+    'same operation and scale, round by round (the median of its rounds\' ratios). Availability draws its ranges from one set shared by all.',
     '`server CPU µs` is the server process\'s CPU time (user and system, from /proc) over the load, per response: less moved by a',
     'shared machine\'s noise than throughput, it compares the transports\' own cost.',
     '',

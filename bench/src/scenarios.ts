@@ -10,7 +10,13 @@ const DAY = 24 * HOUR;
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export type Transport = 'REST' | 'tRPC' | 'SDK batch';
+/**
+ * The paths an operation is measured over. `REST, again` is REST's own requests measured as a
+ * row of their own, interleaved with the others: the run's A/A control, how far two measurements
+ * of one and the same path read apart in that run, so a difference between transports can be
+ * told from the machine's noise (see evaluate.ts).
+ */
+export type Transport = 'REST' | 'tRPC' | 'SDK batch' | 'REST, again';
 
 /**
  * Every scenario, by the operation it measures and the path it takes there. A family (the name
@@ -22,15 +28,18 @@ const SCENARIOS = {
   rooms: { operation: 'rooms.list', transport: 'REST' },
   'rooms-trpc': { operation: 'rooms.list', transport: 'tRPC' },
   'rooms-sdk': { operation: 'rooms.list', transport: 'SDK batch' },
+  'rooms-again': { operation: 'rooms.list', transport: 'REST, again' },
   availability: { operation: 'rooms.availability', transport: 'REST' },
   'availability-trpc': { operation: 'rooms.availability', transport: 'tRPC' },
   'availability-sdk': { operation: 'rooms.availability', transport: 'SDK batch' },
+  'availability-again': { operation: 'rooms.availability', transport: 'REST, again' },
   hold: { operation: 'bookings.hold', transport: 'REST' },
   flow: { operation: 'hold + confirm', transport: 'REST' },
   contention: { operation: 'contention, 5 slots', transport: 'REST' },
   sessions: { operation: 'sessions.list', transport: 'REST' },
   'sessions-trpc': { operation: 'sessions.list', transport: 'tRPC' },
   'sessions-sdk': { operation: 'sessions.list', transport: 'SDK batch' },
+  'sessions-again': { operation: 'sessions.list', transport: 'REST, again' },
 } as const satisfies Record<string, { operation: string; transport: Transport }>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
@@ -41,9 +50,39 @@ export const scenarioLabel = (name: ScenarioName) => `${SCENARIOS[name].operatio
 export const transportOf = (name: ScenarioName): Transport => SCENARIOS[name].transport;
 /** `availability-sdk` is of the `availability` family; `--scenarios availability` picks the whole family. */
 export const familyOf = (name: string) => name.split('-')[0] ?? name;
-/** The other transports' scenarios of a REST scenario's family, present or not in a run. */
-export const peersOf = (name: ScenarioName): ScenarioName[] =>
-  SCENARIO_NAMES.filter((other) => other !== name && familyOf(other) === familyOf(name));
+/** The REST scenario of a scenario's family: `availability` for `availability-sdk`. */
+export const restOf = (name: ScenarioName): ScenarioName => {
+  const rest = SCENARIO_NAMES.find((other) => familyOf(other) === familyOf(name) && transportOf(other) === 'REST');
+  if (!rest) throw new Error(`no REST scenario in the family of ${name}`);
+  return rest;
+};
+
+/**
+ * How many rounds an operation's transports take per pass. A shared machine's noise comes in
+ * bursts of a second or more: a transport measured for four seconds on end could take a burst
+ * its peers missed, and read 20% apart from them with the same code (77% and 132% of REST were
+ * seen). In rounds of a second, each measured in turn, a burst falls on a few rounds of every
+ * transport alike, and the comparison is made round by round (pairedShare in report.ts).
+ */
+const ROUNDS_PER_PASS = 4;
+
+/**
+ * A pass's scenarios in the order they run, each with its share of the pass's time: alone, a
+ * scenario runs once for all of it; an operation's transports (a family, see SCENARIOS) run
+ * ROUNDS_PER_PASS times each, in turn, the order rotated each round so that each takes every
+ * place in the round as often. Round k of one transport and round k of another are neighbours in
+ * time, so their throughputs pair up round by round.
+ */
+export function inRounds(pass: [ScenarioName, BenchRequest[]][]): { scenario: ScenarioName; requests: BenchRequest[]; share: number }[] {
+  const families = new Map<string, [ScenarioName, BenchRequest[]][]>();
+  for (const entry of pass) families.set(familyOf(entry[0]), [...(families.get(familyOf(entry[0])) ?? []), entry]);
+  return [...families.values()].flatMap((family) => {
+    if (family.length === 1) return family.map(([scenario, requests]) => ({ scenario, requests, share: 1 }));
+    return Array.from({ length: ROUNDS_PER_PASS }, (_, round) => [...family.slice(round % family.length), ...family.slice(0, round % family.length)]).flatMap((order) =>
+      order.map(([scenario, requests]) => ({ scenario, requests, share: 1 / ROUNDS_PER_PASS })),
+    );
+  });
+}
 
 export interface AvailabilityRange {
   start_date: string;
@@ -160,5 +199,9 @@ export async function scenarioRequests(name: ScenarioName, context: ScenarioCont
       return [{ method: 'GET', path: trpcPath('sessions.list', { date: sessionsDate(seeded) }) }];
     case 'sessions-sdk':
       return [await captureEach(context, [sessionsDate(seeded)], (client, date) => client.sessions({ date }))];
+    case 'rooms-again':
+    case 'availability-again':
+    case 'sessions-again':
+      return scenarioRequests(restOf(name), context);
   }
 }
