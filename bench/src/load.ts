@@ -49,6 +49,12 @@ export interface LoadResult {
   serverCpuMs: number | null;
 }
 
+/**
+ * How often autocannon counts: a run ends at its first count past its duration, so with the
+ * default second a half-second round (main.ts's rounds) would run for a whole one.
+ */
+const SAMPLE_MS = 50;
+
 /** Latencies in microseconds, 1 µs to a minute, to three significant digits. */
 const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
 
@@ -93,6 +99,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         url: options.url,
         connections: options.connections,
         duration: options.durationSeconds,
+        sampleInt: SAMPLE_MS,
         requests: options.requests.map((r) => toAutocannon(r, inWorkers)),
         ...(inWorkers ? { workers: options.workers } : {}),
       },
@@ -116,9 +123,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         statuses: merged,
       }
     : { p50: ms(50), p95: ms(95), p99: ms(99), statuses };
+  // From its start and finish (milliseconds): autocannon's `duration` is rounded to 10 ms, a
+  // fiftieth of a half-second round.
+  const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
   const loaded: LoadResult = {
-    requestsPerSecond: result.requests.total / result.duration,
-    seconds: result.duration,
+    requestsPerSecond: result.requests.total / seconds,
+    seconds,
     ...measured,
     total: result.requests.total,
     non2xx: result.non2xx,

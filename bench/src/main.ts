@@ -5,6 +5,7 @@ import { bookingSql, databaseTarget, openDatabase, sqliteText, type Statement } 
 import type { TestDriver } from '@escape-room/test-utils';
 import { freeRangeRoomsFile, spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
+import { pinLoad, pinServer, type CpuSplit } from './cpus.js';
 import { runDelivery } from './delivery.js';
 import { evaluate } from './evaluate.js';
 import { mergeLoads, runLoad, type BenchRequest, type LoadResult } from './load.js';
@@ -14,6 +15,7 @@ import {
   contentionSlot,
   familyOf,
   inRounds,
+  ROUND_SECONDS,
   scenarioLabel,
   scenarioRequests,
   sessionsPath,
@@ -73,9 +75,9 @@ const FULL: Scale[] = [
  * and autocannon in two worker threads so the load generator is not what runs out of CPU.
  */
 const RUN_SIZES = {
-  '2core': { connections: 32, workers: 1, gridConnections: 1 },
-  '4core': { connections: 64, workers: 2, gridConnections: 2 },
-} as const;
+  '2core': { connections: 32, workers: 1, gridConnections: 1, cpus: { load: '0', server: '1' } },
+  '4core': { connections: 64, workers: 2, gridConnections: 2, cpus: { load: '0,1', server: '2,3' } },
+} as const satisfies Record<string, { connections: number; workers: number; gridConnections: number; cpus: CpuSplit }>;
 type RunSize = keyof typeof RUN_SIZES;
 
 interface Options {
@@ -145,6 +147,13 @@ async function countDoubleBookings(url: string, seeded: SeededDatabase): Promise
 
 const WARM_UP_SECONDS = 1;
 
+/**
+ * The 1,000-room grid's rounds: at one answer of ~50 ms at a time, half a second is ten answers,
+ * and one answer more or less moves a round by a tenth. Its answers are long enough that a burst
+ * of noise moves few of them.
+ */
+const GRID_ROUND_SECONDS = 2;
+
 
 /**
  * A fresh server's first seconds go to the JIT: unmeasured, every read scenario of the scale
@@ -178,6 +187,14 @@ async function run(options: Options): Promise<void> {
     process.env.TEST_POSTGRES_URL = url;
   }
   const size = RUN_SIZES[options.size];
+  // The load generator's threads (autocannon's workers, started later, too); each server's
+  // event loop once it listens (see cpus.ts).
+  const pinned = pinLoad(process.pid, size.cpus.load);
+  const spawnPinned = async (...args: Parameters<typeof spawnServer>) => {
+    const server = await spawnServer(...args);
+    if (pinned && server.child.pid !== undefined) pinServer(server.child.pid, size.cpus.server);
+    return server;
+  };
   const baseConnections = options.connections ?? size.connections;
   let seconds = duration;
   let connections = baseConnections;
@@ -199,7 +216,7 @@ async function run(options: Options): Promise<void> {
       const ranges = availabilityRanges(seeded);
       try {
         const serverEnv = { DATABASE_URL: seeded.url, ROOMS_FILE: freeRangeRoomsFile(), NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ADMIN_API_KEY: ADMIN_KEY };
-        const server = await spawnServer(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : [], { serverDir });
+        const server = await spawnPinned(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : [], { serverDir });
         const context: ScenarioContext = { seeded, ranges, lanes: size.workers, pass: 0, captureSdk: sdkRecorder(server.url) };
         const kind = ceilingKind(scale);
         let ceilingServer: Awaited<ReturnType<typeof startCeiling>> | undefined;
@@ -229,8 +246,9 @@ async function run(options: Options): Promise<void> {
           };
           const ceilingUrl = ceilingServer.url;
           await measure('ceiling', () => load(ceilingUrl, [{ method: 'GET', path: '/' }], undefined, seconds / 2));
+          const rounds = Math.max(1, Math.round(seconds / 2 / (scale.oneAnswerAtATime ? GRID_ROUND_SECONDS : ROUND_SECONDS)));
           for (const pass of [[...planned], [...(await plan(1))].reverse()]) {
-            for (const { scenario, requests, share } of inRounds(pass)) {
+            for (const { scenario, requests, share } of inRounds(pass, rounds)) {
               log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${scenarioLabel(scenario)}`);
               await measure(scenario, () => load(server.url, requests, server.child.pid, (seconds / 2) * share));
             }
@@ -256,7 +274,7 @@ async function run(options: Options): Promise<void> {
         if (scale.measureHeapBudget && driver === 'sqlite' && scale.scenarios.includes('availability')) {
           // What `pnpm start`'s heap flags cost: the same availability load without them.
           log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${UNBUDGETED}`);
-          const unbudgeted = await spawnServer(serverEnv, [], { heapBudget: false, serverDir });
+          const unbudgeted = await spawnPinned(serverEnv, [], { heapBudget: false, serverDir });
           try {
             const requests = await scenarioRequests('availability', context);
             await warmUp([requests], warm(unbudgeted.url));
@@ -275,13 +293,14 @@ async function run(options: Options): Promise<void> {
   }
 
   // Webhook delivery has its own servers and receiver (delivery.ts).
-  const delivery = !only || only.includes('delivery') ? await runDelivery({ quick: options.quick, drivers, adminKey: ADMIN_KEY, cpuProf: options.cpuProf, serverDir, log }) : undefined;
+  const delivery = !only || only.includes('delivery') ? await runDelivery({ quick: options.quick, drivers, adminKey: ADMIN_KEY, cpuProf: options.cpuProf, serverDir, log, spawn: spawnPinned }) : undefined;
   rows.push(...(delivery?.rows ?? []));
   const checks = [...evaluate(rows), ...(delivery?.checks ?? [])];
   const gridScales = scales.filter((s) => s.oneAnswerAtATime);
   const meta = {
     mode: options.quick ? 'quick' : 'full',
     'run size': `${options.size}: ${size.workers > 1 ? `autocannon in ${size.workers} worker threads` : 'autocannon in-process'}`,
+    'CPUs': pinned ? `load generator on ${size.cpus.load}, server on ${size.cpus.server}` : 'not pinned (too few CPUs, or no taskset)',
     date: new Date().toISOString(),
     node: process.version,
     cpus: (await import('node:os')).cpus().length,

@@ -5,7 +5,7 @@ const pass = (names: ScenarioName[]) => names.map((name): [ScenarioName, []] => 
 
 describe('inRounds', () => {
   it("runs an operation's transports in rounds side by side, each in every place of a round, and the rest once", () => {
-    const runs = inRounds(pass(['rooms', 'rooms-trpc', 'rooms-sdk', 'rooms-again', 'hold']));
+    const runs = inRounds(pass(['rooms', 'rooms-trpc', 'rooms-sdk', 'rooms-again', 'hold']), 4);
     const order = runs.map((r) => r.scenario);
     expect(order).toEqual([
       ...['rooms', 'rooms-trpc', 'rooms-sdk', 'rooms-again'],
@@ -20,7 +20,7 @@ describe('inRounds', () => {
   });
 
   it('keeps families apart and in the order the pass gives them', () => {
-    const order = inRounds(pass(['availability-again', 'availability', 'contention', 'rooms'])).map((r) => r.scenario);
+    const order = inRounds(pass(['availability-again', 'availability', 'contention', 'rooms']), 4).map((r) => r.scenario);
     expect(order.slice(0, 8)).toEqual(['availability-again', 'availability', 'availability', 'availability-again', 'availability-again', 'availability', 'availability', 'availability-again']);
     expect(order.slice(8)).toEqual(['contention', 'rooms']);
   });

@@ -58,28 +58,29 @@ export const restOf = (name: ScenarioName): ScenarioName => {
 };
 
 /**
- * How many rounds an operation's transports take per pass. A shared machine's noise comes in
- * bursts of a second or more: a transport measured for four seconds on end could take a burst
- * its peers missed, and read 20% apart from them with the same code (77% and 132% of REST were
- * seen). In rounds of a second, each measured in turn, a burst falls on a few rounds of every
- * transport alike, and the comparison is made round by round (pairedShare in report.ts).
+ * How long each round of an operation's transports lasts. A shared machine's noise comes in
+ * bursts of a second or so: a transport measured for four seconds on end could take a burst its
+ * peers missed, and read 20% apart from them with the same code (77% and 132% of REST were seen).
+ * In rounds of half a second, each transport in turn, a burst falls on neighbouring rounds of
+ * every transport alike, and the comparison is made round by round (pairedShare in report.ts).
+ * Shorter rounds would be mostly autocannon's start and stop.
  */
-const ROUNDS_PER_PASS = 4;
+export const ROUND_SECONDS = 0.5;
 
 /**
  * A pass's scenarios in the order they run, each with its share of the pass's time: alone, a
  * scenario runs once for all of it; an operation's transports (a family, see SCENARIOS) run
- * ROUNDS_PER_PASS times each, in turn, the order rotated each round so that each takes every
- * place in the round as often. Round k of one transport and round k of another are neighbours in
- * time, so their throughputs pair up round by round.
+ * `rounds` times each, in turn, the order rotated each round so that each takes every place in
+ * the round as often. Round k of one transport and round k of another are neighbours in time,
+ * so their throughputs pair up round by round.
  */
-export function inRounds(pass: [ScenarioName, BenchRequest[]][]): { scenario: ScenarioName; requests: BenchRequest[]; share: number }[] {
+export function inRounds(pass: [ScenarioName, BenchRequest[]][], rounds: number): { scenario: ScenarioName; requests: BenchRequest[]; share: number }[] {
   const families = new Map<string, [ScenarioName, BenchRequest[]][]>();
   for (const entry of pass) families.set(familyOf(entry[0]), [...(families.get(familyOf(entry[0])) ?? []), entry]);
   return [...families.values()].flatMap((family) => {
     if (family.length === 1) return family.map(([scenario, requests]) => ({ scenario, requests, share: 1 }));
-    return Array.from({ length: ROUNDS_PER_PASS }, (_, round) => [...family.slice(round % family.length), ...family.slice(0, round % family.length)]).flatMap((order) =>
-      order.map(([scenario, requests]) => ({ scenario, requests, share: 1 / ROUNDS_PER_PASS })),
+    return Array.from({ length: rounds }, (_, round) => [...family.slice(round % family.length), ...family.slice(0, round % family.length)]).flatMap((order) =>
+      order.map(([scenario, requests]) => ({ scenario, requests, share: 1 / rounds })),
     );
   });
 }
