@@ -37,8 +37,6 @@ export interface DeliveryRun {
   /** Another build of the server package to run (bench --server-dir). */
   serverDir?: string | undefined;
   log: (text: string) => void;
-  /** Starts a server as the run's other scenarios do (on the run size's CPUs). */
-  spawn: typeof spawnServer;
 }
 
 /** Registers the receiver and turns `count` lapsed holds into events, through the service, before any server runs. */
@@ -96,7 +94,7 @@ export async function runDelivery(run: DeliveryRun): Promise<{ rows: Row[]; chec
     try {
       const lapsed = await addLapsedHolds(seeded, driver, backlog);
       const events = await prepareBacklog(seeded.url, receiver.url);
-      const server = await run.spawn(
+      const server = await spawnServer(
         {
           DATABASE_URL: seeded.url,
           ROOMS_FILE: freeRangeRoomsFile(),

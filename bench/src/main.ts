@@ -5,7 +5,6 @@ import { bookingSql, databaseTarget, openDatabase, sqliteText, type Statement } 
 import type { TestDriver } from '@escape-room/test-utils';
 import { freeRangeRoomsFile, spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
-import { pinLoad, pinServer, type CpuSplit } from './cpus.js';
 import { runDelivery } from './delivery.js';
 import { evaluate } from './evaluate.js';
 import { mergeLoads, runLoad, type BenchRequest, type LoadResult } from './load.js';
@@ -75,9 +74,9 @@ const FULL: Scale[] = [
  * and autocannon in two worker threads so the load generator is not what runs out of CPU.
  */
 const RUN_SIZES = {
-  '2core': { connections: 32, workers: 1, gridConnections: 1, cpus: { load: '0', server: '1' } },
-  '4core': { connections: 64, workers: 2, gridConnections: 2, cpus: { load: '0,1', server: '2,3' } },
-} as const satisfies Record<string, { connections: number; workers: number; gridConnections: number; cpus: CpuSplit }>;
+  '2core': { connections: 32, workers: 1, gridConnections: 1 },
+  '4core': { connections: 64, workers: 2, gridConnections: 2 },
+} as const;
 type RunSize = keyof typeof RUN_SIZES;
 
 interface Options {
@@ -187,14 +186,6 @@ async function run(options: Options): Promise<void> {
     process.env.TEST_POSTGRES_URL = url;
   }
   const size = RUN_SIZES[options.size];
-  // The load generator's threads (autocannon's workers, started later, too); each server's
-  // event loop once it listens (see cpus.ts).
-  const pinned = pinLoad(process.pid, size.cpus.load);
-  const spawnPinned = async (...args: Parameters<typeof spawnServer>) => {
-    const server = await spawnServer(...args);
-    if (pinned && server.child.pid !== undefined) pinServer(server.child.pid, size.cpus.server);
-    return server;
-  };
   const baseConnections = options.connections ?? size.connections;
   let seconds = duration;
   let connections = baseConnections;
@@ -216,7 +207,7 @@ async function run(options: Options): Promise<void> {
       const ranges = availabilityRanges(seeded);
       try {
         const serverEnv = { DATABASE_URL: seeded.url, ROOMS_FILE: freeRangeRoomsFile(), NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ADMIN_API_KEY: ADMIN_KEY };
-        const server = await spawnPinned(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : [], { serverDir });
+        const server = await spawnServer(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : [], { serverDir });
         const context: ScenarioContext = { seeded, ranges, lanes: size.workers, pass: 0, captureSdk: sdkRecorder(server.url) };
         const kind = ceilingKind(scale);
         let ceilingServer: Awaited<ReturnType<typeof startCeiling>> | undefined;
@@ -274,7 +265,7 @@ async function run(options: Options): Promise<void> {
         if (scale.measureHeapBudget && driver === 'sqlite' && scale.scenarios.includes('availability')) {
           // What `pnpm start`'s heap flags cost: the same availability load without them.
           log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${UNBUDGETED}`);
-          const unbudgeted = await spawnPinned(serverEnv, [], { heapBudget: false, serverDir });
+          const unbudgeted = await spawnServer(serverEnv, [], { heapBudget: false, serverDir });
           try {
             const requests = await scenarioRequests('availability', context);
             await warmUp([requests], warm(unbudgeted.url));
@@ -293,14 +284,13 @@ async function run(options: Options): Promise<void> {
   }
 
   // Webhook delivery has its own servers and receiver (delivery.ts).
-  const delivery = !only || only.includes('delivery') ? await runDelivery({ quick: options.quick, drivers, adminKey: ADMIN_KEY, cpuProf: options.cpuProf, serverDir, log, spawn: spawnPinned }) : undefined;
+  const delivery = !only || only.includes('delivery') ? await runDelivery({ quick: options.quick, drivers, adminKey: ADMIN_KEY, cpuProf: options.cpuProf, serverDir, log }) : undefined;
   rows.push(...(delivery?.rows ?? []));
   const checks = [...evaluate(rows), ...(delivery?.checks ?? [])];
   const gridScales = scales.filter((s) => s.oneAnswerAtATime);
   const meta = {
     mode: options.quick ? 'quick' : 'full',
     'run size': `${options.size}: ${size.workers > 1 ? `autocannon in ${size.workers} worker threads` : 'autocannon in-process'}`,
-    'CPUs': pinned ? `load generator on ${size.cpus.load}, server on ${size.cpus.server}` : 'not pinned (too few CPUs, or no taskset)',
     date: new Date().toISOString(),
     node: process.version,
     cpus: (await import('node:os')).cpus().length,
