@@ -51,7 +51,7 @@ export interface LoadResult {
 
 /**
  * How often autocannon counts: a run ends at its first count past its duration, so with the
- * default second a half-second round (main.ts's rounds) would run for a whole one.
+ * default second a half-second round (inRounds in scenarios.ts) would run for a whole one.
  */
 const SAMPLE_MS = 50;
 

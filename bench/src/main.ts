@@ -153,7 +153,6 @@ const WARM_UP_SECONDS = 1;
  */
 const GRID_ROUND_SECONDS = 2;
 
-
 /**
  * A fresh server's first seconds go to the JIT: unmeasured, every read scenario of the scale
  * gets them in turn, so the one measured first (REST, by the order of the list) is not the one
@@ -237,9 +236,9 @@ async function run(options: Options): Promise<void> {
           };
           const ceilingUrl = ceilingServer.url;
           await measure('ceiling', () => load(ceilingUrl, [{ method: 'GET', path: '/' }], undefined, seconds / 2));
-          const rounds = Math.max(1, Math.round(seconds / 2 / (scale.oneAnswerAtATime ? GRID_ROUND_SECONDS : ROUND_SECONDS)));
+          const roundsPerPass = Math.max(1, Math.round(seconds / 2 / (scale.oneAnswerAtATime ? GRID_ROUND_SECONDS : ROUND_SECONDS)));
           for (const pass of [[...planned], [...(await plan(1))].reverse()]) {
-            for (const { scenario, requests, share } of inRounds(pass, rounds)) {
+            for (const { scenario, requests, share } of inRounds(pass, roundsPerPass)) {
               log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${scenarioLabel(scenario)}`);
               await measure(scenario, () => load(server.url, requests, server.child.pid, (seconds / 2) * share));
             }
