@@ -76,12 +76,15 @@ export const ROUND_SECONDS = 0.5;
  */
 export function inRounds(pass: [ScenarioName, BenchRequest[]][], rounds: number): { scenario: ScenarioName; requests: BenchRequest[]; share: number }[] {
   const families = new Map<string, [ScenarioName, BenchRequest[]][]>();
-  for (const entry of pass) families.set(familyOf(entry[0]), [...(families.get(familyOf(entry[0])) ?? []), entry]);
+  for (const entry of pass) {
+    const family = families.get(familyOf(entry[0]));
+    if (family) family.push(entry);
+    else families.set(familyOf(entry[0]), [entry]);
+  }
   return [...families.values()].flatMap((family) => {
-    if (family.length === 1) return family.map(([scenario, requests]) => ({ scenario, requests, share: 1 }));
-    return Array.from({ length: rounds }, (_, round) => [...family.slice(round % family.length), ...family.slice(0, round % family.length)]).flatMap((order) =>
-      order.map(([scenario, requests]) => ({ scenario, requests, share: 1 / rounds })),
-    );
+    const times = family.length > 1 ? rounds : 1;
+    const turns = Array.from({ length: times }, (_, round) => [...family.slice(round % family.length), ...family.slice(0, round % family.length)]);
+    return turns.flatMap((order) => order.map(([scenario, requests]) => ({ scenario, requests, share: 1 / times })));
   });
 }
 
