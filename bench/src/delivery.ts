@@ -3,12 +3,12 @@ import { CreateWebhookInput } from '@escape-room/booking-core/contract';
 import { databaseTarget, openDatabase } from '@escape-room/booking-core/db';
 import { holdPolicyFromMinutes, systemClock } from '@escape-room/booking-core/domain';
 import { createBookingService } from '@escape-room/booking-core/service';
-import { freeRangeRoomsFile, spawnServer, type TestDriver } from '@escape-room/test-utils';
+import { spawnServer, type TestDriver } from '@escape-room/test-utils';
 import { startReceiver, type ReceivedRequest } from '@escape-room/test-utils/receiver';
 import * as hdr from 'hdr-histogram-js';
 import { rssMb } from './proc.js';
 import type { Check, Row } from './report.js';
-import { addLapsedHolds, seedDatabase, SLOT_MS } from './seed.js';
+import { addLapsedHolds, seedDatabase, serverEnv, SLOT_MS } from './seed.js';
 
 // Webhook delivery by one server instance to a receiver on loopback, in two phases:
 // - backlog: events the service wrote in bulk before the server started (a sweep expiring
@@ -31,7 +31,6 @@ const IDLE_PAUSE_MS = 50;
 export interface DeliveryRun {
   quick: boolean;
   drivers: TestDriver[];
-  adminKey: string;
   /** Where to write the server's CPU profiles, if anywhere. */
   cpuProf?: string | undefined;
   /** Another build of the server package to run (bench --server-dir). */
@@ -96,12 +95,7 @@ export async function runDelivery(run: DeliveryRun): Promise<{ rows: Row[]; chec
       const events = await prepareBacklog(seeded.url, receiver.url);
       const server = await spawnServer(
         {
-          DATABASE_URL: seeded.url,
-          ROOMS_FILE: freeRangeRoomsFile(),
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'warn',
-          RATE_LIMIT_ENABLED: 'false',
-          ADMIN_API_KEY: run.adminKey,
+          ...serverEnv(seeded.url),
           WEBHOOK_ALLOW_HTTP: 'true',
           WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         },

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { bookingSql, databaseTarget, openDatabase, sqliteText, type Statement } from '@escape-room/booking-core/db';
 import type { TestDriver } from '@escape-room/test-utils';
-import { freeRangeRoomsFile, spawnServer } from '@escape-room/test-utils';
+import { spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
 import { runDelivery } from './delivery.js';
 import { evaluate } from './evaluate.js';
@@ -23,9 +23,8 @@ import {
   type ScenarioName,
 } from './scenarios.js';
 import { sdkRecorder } from './sdk-capture.js';
-import { seedDatabase, type Layout, type SeededDatabase } from './seed.js';
+import { ADMIN_KEY, seedDatabase, serverEnv, type Layout, type SeededDatabase } from './seed.js';
 
-const ADMIN_KEY = 'bench-admin-key-0123456789';
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
 
 interface Scale {
@@ -205,8 +204,8 @@ async function run(options: Options): Promise<void> {
       const seeded = await seedDatabase(driver, scale.rooms, scale.bookings, scale.layout);
       const ranges = availabilityRanges(seeded);
       try {
-        const serverEnv = { DATABASE_URL: seeded.url, ROOMS_FILE: freeRangeRoomsFile(), NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ADMIN_API_KEY: ADMIN_KEY };
-        const server = await spawnServer(serverEnv, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : [], { serverDir });
+        const env = serverEnv(seeded.url);
+        const server = await spawnServer(env, options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : [], { serverDir });
         const context: ScenarioContext = { seeded, ranges, lanes: size.workers, pass: 0, captureSdk: sdkRecorder(server.url) };
         const kind = ceilingKind(scale);
         let ceilingServer: Awaited<ReturnType<typeof startCeiling>> | undefined;
@@ -264,7 +263,7 @@ async function run(options: Options): Promise<void> {
         if (scale.measureHeapBudget && driver === 'sqlite' && scale.scenarios.includes('availability')) {
           // What `pnpm start`'s heap flags cost: the same availability load without them.
           log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: ${UNBUDGETED}`);
-          const unbudgeted = await spawnServer(serverEnv, [], { heapBudget: false, serverDir });
+          const unbudgeted = await spawnServer(env, [], { heapBudget: false, serverDir });
           try {
             const requests = await scenarioRequests('availability', context);
             await warmUp([requests], warm(unbudgeted.url));
@@ -283,7 +282,7 @@ async function run(options: Options): Promise<void> {
   }
 
   // Webhook delivery has its own servers and receiver (delivery.ts).
-  const delivery = !only || only.includes('delivery') ? await runDelivery({ quick: options.quick, drivers, adminKey: ADMIN_KEY, cpuProf: options.cpuProf, serverDir, log }) : undefined;
+  const delivery = !only || only.includes('delivery') ? await runDelivery({ quick: options.quick, drivers, cpuProf: options.cpuProf, serverDir, log }) : undefined;
   rows.push(...(delivery?.rows ?? []));
   const checks = [...evaluate(rows), ...(delivery?.checks ?? [])];
   const gridScales = scales.filter((s) => s.oneAnswerAtATime);

@@ -1,4 +1,4 @@
-import { emptyDatabase, type TestDriver } from '@escape-room/test-utils';
+import { emptyDatabase, freeRangeRoomsFile, type TestDriver } from '@escape-room/test-utils';
 import { REFERENCE_ALPHABET, REFERENCE_LENGTH } from '@escape-room/booking-core/contract';
 import { databaseTarget, migrate, openDatabase } from '@escape-room/booking-core/db';
 
@@ -9,6 +9,19 @@ const DAY = 24 * HOUR;
 export const SLOT_MS = 2 * HOUR;
 /** The reset every seeded room asks for after a game, and every seeded booking carries. */
 export const BUFFER_MINUTES = 15;
+
+/** The admin key every benchmark server is started with. */
+export const ADMIN_KEY = 'bench-admin-key-0123456789';
+
+/** How the benchmark runs a server on a seeded database: as in production, with its rate limits off. */
+export const serverEnv = (url: string): Record<string, string> => ({
+  DATABASE_URL: url,
+  ROOMS_FILE: freeRangeRoomsFile(),
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_ENABLED: 'false',
+  ADMIN_API_KEY: ADMIN_KEY,
+});
 
 /** The benchmark venue: a real time zone, so sessions go through the same DST-aware conversions as a venue's. */
 export const VENUE = { name: 'Bench venue', timezone: 'Europe/Paris', currency: 'EUR', minNoticeMinutes: 60, cancellationCutoffHours: 24 };
