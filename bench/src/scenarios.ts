@@ -77,9 +77,10 @@ export const ROUND_SECONDS = 0.5;
 export function inRounds(pass: [ScenarioName, BenchRequest[]][], rounds: number): { scenario: ScenarioName; requests: BenchRequest[]; share: number }[] {
   const families = new Map<string, [ScenarioName, BenchRequest[]][]>();
   for (const entry of pass) {
-    const family = families.get(familyOf(entry[0]));
+    const name = familyOf(entry[0]);
+    const family = families.get(name);
     if (family) family.push(entry);
-    else families.set(familyOf(entry[0]), [entry]);
+    else families.set(name, [entry]);
   }
   return [...families.values()].flatMap((family) => {
     const times = family.length > 1 ? rounds : 1;
