@@ -17,10 +17,10 @@ afterAll(async () => {
 // always hold (no errors, no double booking, every scenario measured), not speed: these
 // machines are shared, and the speed targets are judged on the full run.
 describe('pnpm bench --quick', () => {
-  it('measures every scenario against its ceiling and writes its reports', { timeout: 240_000 }, async () => {
+  it('measures every scenario against its ceiling and writes its reports', { timeout: 420_000 }, async () => {
     out = await mkdtemp(join(tmpdir(), 'bench-'));
     const { stdout } = await run(process.execPath, [BENCH, '--quick', '--drivers', 'sqlite', '--duration', '2', '--out', `${out}/`], {
-      timeout: 200_000,
+      timeout: 380_000,
     });
     expect(stdout).toContain('x ceiling');
     expect(stdout).toContain('server CPU µs');
@@ -57,6 +57,18 @@ describe('pnpm bench --quick', () => {
       // Only contention is refused by design; a read or hold refused would measure nothing.
       if (row.scenario !== 'contention') expect(row.non2xx, row.scenario).toBe(0);
     }
+    // Each read's transports counted under callgrind: instructions per call of the server's main thread, window by window.
+    const counted = report.instructions.map((count: { scenario: string }) => count.scenario);
+    expect(counted).toEqual(scenarios.filter((s: string) => /^(rooms|availability|sessions)(-trpc|-sdk|-again)?$/.test(s)));
+    for (const { scenario, windows } of report.instructions) {
+      expect(windows, scenario).toHaveLength(2);
+      // More than node's own event loop turn, less than a 1,000-room answer.
+      for (const perCall of windows) expect(perCall, scenario).toBeGreaterThan(50_000);
+      for (const perCall of windows) expect(perCall, scenario).toBeLessThan(50_000_000);
+    }
+    // The counts judge the transports.
+    const judged = report.checks.filter((c: { target: string }) => c.target.includes('in what its cost per call allows'));
+    expect(judged).toHaveLength(9);
     // The SDK rows replay what createBookingClient sent: its batch link's GETs.
     expect(report.sdkRequests).toHaveLength(3);
     for (const sent of report.sdkRequests) expect(sent).toMatch(/"method":"GET","path":"\/trpc\/[a-z.]+\?batch=1&input=/i);

@@ -1,5 +1,6 @@
+import type { InstructionCount } from './instructions.js';
 import type { Check, Row } from './report.js';
-import { UNBUDGETED, pairedShare, restRowOf, rowLabel, rps } from './report.js';
+import { UNBUDGETED, median, pairedRatio, pairedShare, restCountOf, restRowOf, rowLabel, rps } from './report.js';
 import { transportOf, type ScenarioName } from './scenarios.js';
 import { SESSIONS_PER_DAY } from './seed.js';
 
@@ -29,6 +30,9 @@ const fiveHundreds = (row: Row) =>
     .reduce((n, [, count]) => n + count, 0);
 const isScenario = (row: Row): row is Row & { scenario: ScenarioName } => row.scenario !== 'ceiling' && row.scenario !== UNBUDGETED;
 
+const sameRow = (count: InstructionCount) => (row: Row) =>
+  row.scenario === count.scenario && row.driver === count.driver && row.rooms === count.rooms && row.bookings === count.bookings;
+
 /**
  * tRPC and the SDK's batch link serve at least what REST serves for the same procedure, in the
  * same scale of the same run, to the run's resolution.
@@ -37,27 +41,46 @@ const isScenario = (row: Row): row is Row & { scenario: ScenarioName } => row.sc
  * http/), so their true difference is a few microseconds a call, and a comparison of two
  * measurements is decided by the machine's noise, by TARGETS.transportResolution or more: a bare
  * `>=` would pass or fail as a coin falls. So each operation is measured over REST twice (the
- * `REST, again` control), and a run judges the transports only to the resolution it shows: the
- * control must read within it of REST, or the run is too noisy to judge, and each other transport
- * must read no further below REST than that.
+ * `REST, again` control), and a comparison judges the transports only to the resolution it
+ * shows: the control must read within it of REST, or the measure is too noisy to judge, and each
+ * other transport must read no further below REST than that.
+ *
+ * Where the run counted instructions (instructions.ts), the counts judge: throughput on a
+ * shared machine has read 9% apart for the same path, a count reads within about 1%. The server's
+ * throughput is what its main thread's cost per call allows, so a transport's share of REST's
+ * throughput is REST's count against its own. Rows without counts are judged on throughput.
  */
-function transportChecks(rows: Row[]): Check[] {
+function transportChecks(rows: Row[], counts: InstructionCount[]): Check[] {
   const checks: Check[] = [];
   const resolution = TARGETS.transportResolution;
+  const judge = (peer: ScenarioName, share: number, refused: number) => {
+    const control = transportOf(peer) === 'REST, again';
+    return refused === 0 && (control ? Math.abs(share - 1) <= resolution : share >= 1 - resolution);
+  };
+  const target = (row: Row, rest: Row, by: string) =>
+    transportOf(row.scenario as ScenarioName) === 'REST, again'
+      ? `${rowLabel(row)} within ${percent(resolution)} of ${rowLabel(rest)} ${by}: the measure resolves ${percent(resolution)} (${where(rest)})`
+      : `${rowLabel(row)} >= ${rowLabel(rest)} ${by}, to the measure's resolution (${where(rest)})`;
   for (const peer of rows.filter(isScenario)) {
     const rest = restRowOf(peer, rows);
     if (!rest) continue;
     const { share, rounds } = pairedShare(peer, rest);
-    const control = transportOf(peer.scenario) === 'REST, again';
     // A fast refusal is no throughput: both sides must have answered every call with a 2xx.
     const refused = peer.non2xx + rest.non2xx + peer.errors + rest.errors;
     const whole = `${rps(peer.requestsPerSecond)} vs ${rps(rest.requestsPerSecond)} req/s`;
+    const throughput = `${(share * 100).toFixed(1)}%${rounds > 1 ? ` (median of ${rounds} rounds; ${whole} over all)` : ` (${whole})`}${refused ? `, ${refused} non-2xx or errors` : ''}`;
+    const count = counts.find((c) => sameRow(c)(peer));
+    const restCount = count && restCountOf(count, counts);
+    if (!count || !restCount) {
+      checks.push({ target: target(peer, rest, 'in throughput'), measured: throughput, pass: judge(peer.scenario, share, refused) });
+      continue;
+    }
+    const cost = pairedRatio(count.windows, restCount.windows);
+    const instructions = `${(median(count.windows) / 1000).toFixed(1)}k vs ${(median(restCount.windows) / 1000).toFixed(1)}k`;
     checks.push({
-      target: control
-        ? `${rowLabel(peer)} within ${percent(resolution)} of ${rowLabel(rest)}: the run resolves ${percent(resolution)} (${where(rest)})`
-        : `${rowLabel(peer)} >= ${rowLabel(rest)}, to the run's resolution (${where(rest)})`,
-      measured: `${(share * 100).toFixed(1)}%${rounds > 1 ? ` (median of ${rounds} rounds; ${whole} over all)` : ` (${whole})`}${refused ? `, ${refused} non-2xx or errors` : ''}`,
-      pass: refused === 0 && (control ? Math.abs(share - 1) <= resolution : share >= 1 - resolution),
+      target: target(peer, rest, 'in what its cost per call allows'),
+      measured: `${(100 / cost).toFixed(1)}% (instructions per call ${instructions}, median of ${count.windows.length} windows); throughput read ${throughput}`,
+      pass: judge(peer.scenario, 1 / cost, refused),
     });
   }
   return checks;
@@ -137,6 +160,6 @@ function correctnessChecks(rows: Row[]): Check[] {
 }
 
 /** Judges one run's rows against issue 14's targets and the checks that must always hold. */
-export function evaluate(rows: Row[]): Check[] {
-  return [...transportChecks(rows), ...shareChecks(rows), ...correctnessChecks(rows)];
+export function evaluate(rows: Row[], counts: InstructionCount[] = []): Check[] {
+  return [...transportChecks(rows, counts), ...shareChecks(rows), ...correctnessChecks(rows)];
 }

@@ -7,6 +7,7 @@ import { spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
 import { runDelivery } from './delivery.js';
 import { evaluate } from './evaluate.js';
+import { canCount, countInstructions, type InstructionCount } from './instructions.js';
 import { mergeLoads, runLoad, type BenchRequest, type LoadResult } from './load.js';
 import { UNBUDGETED, textTable, writeReport, type Row } from './report.js';
 import {
@@ -89,7 +90,23 @@ interface Options {
   cpuProf?: string;
   scenarios?: string;
   serverDir?: string;
+  /** False with --no-instructions: judge the transports on throughput alone. */
+  instructions: boolean;
 }
+
+/**
+ * The instruction counts' size (instructions.ts): windows of each transport, calls in each. A
+ * window's calls are enough that the scavenges falling in it are a steady share of its count;
+ * the 1,000-room grid's answers cost ~150M instructions each, so a few make a window.
+ */
+const COUNTS = { quick: { windows: 2, calls: 30 }, full: { windows: 5, calls: 500 } };
+const GRID_CALLS_PER_WINDOW = 3;
+
+/** The scale's scenarios that compare transports: every transport of an operation measured over more than REST. */
+const transportFamilies = (scenarios: ScenarioName[]) => {
+  const compared = new Set(scenarios.filter((s) => transportOf(s) !== 'REST').map(familyOf));
+  return scenarios.filter((s) => compared.has(familyOf(s)));
+};
 
 /** What a ceiling serves: the same JSON as the scenarios it stands for, so its size is the same. */
 const ceilingKind = (scale: Scale) => (scale.layout === 'sessions' ? 'sessions' : 'availability');
@@ -192,6 +209,9 @@ async function run(options: Options): Promise<void> {
   const warm = (url: string) => (requests: BenchRequest[]) => runLoad({ url, connections, durationSeconds: WARM_UP_SECONDS, requests, workers: size.workers });
 
   const rows: Row[] = [];
+  const counts: InstructionCount[] = [];
+  const counting = options.instructions && (await canCount());
+  const countSize = options.quick ? COUNTS.quick : COUNTS.full;
   const plans: string[] = [];
   const sdkRequests: string[] = [];
   const log = (text: string) => process.stderr.write(`${text}\n`);
@@ -274,6 +294,13 @@ async function run(options: Options): Promise<void> {
             await unbudgeted.stop();
           }
         }
+        const compared = transportFamilies(scale.scenarios);
+        if (counting && compared.length > 0) {
+          log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: instructions per call of ${compared.join(', ')}`);
+          const context = { seeded, ranges, lanes: 1, pass: 0 };
+          const calls = scale.oneAnswerAtATime ? GRID_CALLS_PER_WINDOW : countSize.calls;
+          counts.push(...(await countInstructions({ context, driver, scenarios: compared, calls, windows: countSize.windows, connections, serverDir, log })));
+        }
         if (scale.scenarios.includes('availability')) plans.push(await availabilityPlan(seeded, driver));
       } finally {
         await seeded.dispose();
@@ -284,7 +311,7 @@ async function run(options: Options): Promise<void> {
   // Webhook delivery has its own servers and receiver (delivery.ts).
   const delivery = !only || only.includes('delivery') ? await runDelivery({ quick: options.quick, drivers, cpuProf: options.cpuProf, serverDir, log }) : undefined;
   rows.push(...(delivery?.rows ?? []));
-  const checks = [...evaluate(rows), ...(delivery?.checks ?? [])];
+  const checks = [...evaluate(rows, counts), ...(delivery?.checks ?? [])];
   const gridScales = scales.filter((s) => s.oneAnswerAtATime);
   const meta = {
     mode: options.quick ? 'quick' : 'full',
@@ -297,10 +324,15 @@ async function run(options: Options): Promise<void> {
       ...gridScales.map((s) => `${size.gridConnections} for the ${s.rooms}-room ${s.layout ?? 'free'} scale at ${s.bookings.toLocaleString('en')} bookings, ceiling included`),
     ].join('; '),
     'seconds per scenario': duration,
+    'instruction counts': counting
+      ? `callgrind, ${countSize.windows} windows per transport of ${countSize.calls} calls (${GRID_CALLS_PER_WINDOW} on the 1,000-room grid)`
+      : options.instructions
+        ? 'none: valgrind was not found, so the transports are judged on throughput'
+        : 'none (--no-instructions): the transports are judged on throughput',
     ...(serverDir ? { server: serverDir } : {}),
   };
   const name = options.quick ? 'quick' : 'full';
-  await writeReport(options.out, name, rows, checks, meta, plans, sdkRequests);
+  await writeReport(options.out, name, { rows, instructions: counts, checks, meta, plans, sdkRequests });
   process.stdout.write(`${textTable(rows)}\n\n${checks.map((c) => `${c.pass ? 'pass' : 'FAIL'}  ${c.target}: ${c.measured}`).join('\n')}\n`);
   process.stdout.write(`\nwritten: ${options.out}${name}.json and ${name}.md\n`);
 }
@@ -316,6 +348,7 @@ const program = new Command('bench')
   .option('--out <dir>', 'where results are written', RESULTS)
   .option('--scenarios <list>', 'run only these scenarios or families (e.g. sessions: over REST, tRPC and the SDK; delivery), and the scales that have them')
   .option('--server-dir <dir>', "run this build of the server package (e.g. another checkout's apps/server, built) instead of this one's: before/after runs with the same scenarios")
+  .option('--no-instructions', "skip counting the transports' instructions per call under valgrind (judge them on throughput alone)")
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server run into <dir> (open in Chrome DevTools or speedscope)')
   .action((options: Options) => run(options));
 

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadResult } from './load.js';
 import type { DeliveryScenario } from './delivery.js';
+import type { InstructionCount } from './instructions.js';
 import { restOf, scenarioLabel, transportOf, type ScenarioName } from './scenarios.js';
 
 export const UNBUDGETED = 'availability, no heap budget';
@@ -47,23 +48,27 @@ export function rowLabel(row: Row): string {
   return scenarioLabel(row.scenario);
 }
 
-const median = (values: number[]) => {
+export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length / 2;
   return sorted.length % 2 ? (sorted[Math.floor(middle)] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 };
 
 /**
- * One row's throughput against another's, measured side by side: the median, over their rounds,
- * of one's requests per second against the other's in the same round. A burst of a shared
- * machine's noise moves a few rounds of both rows, not the median. Rows not measured in rounds
- * compare whole.
+ * The median, over windows measured side by side, of one series' value against another's in the
+ * same window (a round of throughput, a window of instruction counts). A burst of a shared
+ * machine's noise moves a few windows of both series, not the median.
  */
+export function pairedRatio(mine: number[], theirs: number[]): number {
+  return median(mine.map((value, k) => value / (theirs[k] ?? NaN)));
+}
+
+/** One row's throughput against another's, round by round (pairedRatio). Rows not measured in rounds compare whole. */
 export function pairedShare(row: Row, against: Row): { share: number; rounds: number } {
   const mine = row.rounds ?? [];
   const theirs = against.rounds ?? [];
   if (mine.length < 2 || mine.length !== theirs.length) return { share: row.requestsPerSecond / against.requestsPerSecond, rounds: 1 };
-  return { share: median(mine.map((rps, k) => rps / (theirs[k] ?? NaN))), rounds: mine.length };
+  return { share: pairedRatio(mine, theirs), rounds: mine.length };
 }
 
 /** The REST row of a row's operation, scale and driver; none for REST's own rows and rows of no operation. */
@@ -121,8 +126,47 @@ function sessionsGrids(rows: Row[]): string[] {
   ];
 }
 
-function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, plans: string[], sdkRequests: string[]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+/** The REST count of a count's operation, scale and driver; none for REST's own. */
+export function restCountOf(count: InstructionCount, counts: InstructionCount[]): InstructionCount | undefined {
+  if (transportOf(count.scenario) === 'REST') return undefined;
+  const rest = restOf(count.scenario);
+  return counts.find((c) => c.scenario === rest && c.driver === count.driver && c.rooms === count.rooms && c.bookings === count.bookings);
+}
+
+const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+
+function instructionTable(counts: InstructionCount[]): string[] {
+  if (counts.length === 0) return [];
+  const thousands = (n: number) => `${(n / 1000).toFixed(1)}k`;
+  return [
+    "## Instructions per call (the server's main thread, counted by callgrind)",
+    '',
+    line(['driver', 'rooms', 'bookings', 'scenario', 'calls', 'instructions per call', 'x REST', 'windows, least to most']),
+    line(['---', '---', '---', '---', '---', '---', '---', '---']),
+    ...counts.map((count) => {
+      const rest = restCountOf(count, counts);
+      const sorted = [...count.windows].sort((a, b) => a - b);
+      return line([
+        count.driver,
+        String(count.rooms),
+        count.bookings.toLocaleString('en'),
+        scenarioLabel(count.scenario),
+        `${count.windows.length} × ${count.calls}`,
+        thousands(median(count.windows)),
+        rest ? pairedRatio(count.windows, rest.windows).toFixed(3) : '',
+        sorted.map(thousands).join(', '),
+      ]);
+    }),
+    '',
+    "What each call cost the server's main thread, in instructions, the same server run under valgrind's callgrind on the same",
+    "database after the throughput runs: a count, not a time, so a shared machine's noise does not move it. An operation's",
+    "transports ran in turn, window by window, after every one was warmed up; `x REST` is the median, over the windows, of a row's",
+    "count against REST's in the same window (above 1 costs more). The transports' targets are judged on these counts (evaluate.ts).",
+    '',
+  ];
+}
+
+function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, plans: string[], sdkRequests: string[], counts: InstructionCount[]): string {
   return [
     '# Benchmark results',
     '',
@@ -139,6 +183,7 @@ function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, p
     '`server CPU µs` is the server process\'s CPU time (user and system, from /proc) over the load, per response: less moved by a',
     'shared machine\'s noise than throughput, it compares the transports\' own cost.',
     '',
+    ...instructionTable(counts),
     ...(sdkRequests.length > 0 ? ['## What the SDK sends (replayed by the SDK batch rows)', '', ...sdkRequests.map((r) => `- \`${r}\``), ''] : []),
     ...sessionsGrids(rows),
     '## Targets',
@@ -154,8 +199,19 @@ function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, p
   ].join('\n');
 }
 
-export async function writeReport(dir: string, name: string, rows: Row[], checks: Check[], meta: Record<string, unknown>, plans: string[], sdkRequests: string[] = []) {
+export interface Report {
+  rows: Row[];
+  /** Instructions per call of the transports, where the run counted them. */
+  instructions: InstructionCount[];
+  checks: Check[];
+  meta: Record<string, unknown>;
+  plans: string[];
+  sdkRequests: string[];
+}
+
+export async function writeReport(dir: string, name: string, report: Report) {
+  const { rows, instructions, checks, meta, plans, sdkRequests } = report;
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `${name}.json`), `${JSON.stringify({ meta, rows, checks, plans, sdkRequests }, null, 2)}\n`);
-  await writeFile(join(dir, `${name}.md`), markdown(rows, checks, meta, plans, sdkRequests));
+  await writeFile(join(dir, `${name}.json`), `${JSON.stringify({ meta, rows, instructions, checks, plans, sdkRequests }, null, 2)}\n`);
+  await writeFile(join(dir, `${name}.md`), markdown(rows, checks, meta, plans, sdkRequests, instructions));
 }

@@ -50,16 +50,19 @@ export async function freePort(): Promise<number> {
  * listens. For the end-to-end tests and the benchmark: the real process, nothing in-process.
  * `nodeOptions` go to node itself (`--cpu-prof` is refused in NODE_OPTIONS). `heapBudget: false`
  * leaves out the start script's memory budget, for the benchmark's measure of what they cost; `serverDir`
- * runs another build of the server package (the benchmark's before/after runs).
+ * runs another build of the server package (the benchmark's before/after runs); `launcher` is a
+ * command node runs under, with its arguments (the benchmark's instruction counts run it under valgrind).
  */
 export async function spawnServer(
   env: Record<string, string>,
   nodeOptions: string[] = [],
-  { heapBudget = true, serverDir = SERVER_DIR }: { heapBudget?: boolean; serverDir?: string } = {},
+  { heapBudget = true, serverDir = SERVER_DIR, launcher = [] }: { heapBudget?: boolean; serverDir?: string; launcher?: string[] } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const budget = heapBudget ? startScriptBudget(serverDir) : { env: {}, nodeOptions: [] };
-  const child = spawnProcess(process.execPath, [...budget.nodeOptions, ...nodeOptions, join(serverDir, 'dist/main.js')], {
+  const command = launcher[0] ?? process.execPath;
+  const prefix = launcher.length > 0 ? [...launcher.slice(1), process.execPath] : [];
+  const child = spawnProcess(command, [...prefix, ...budget.nodeOptions, ...nodeOptions, join(serverDir, 'dist/main.js')], {
     env: { ...process.env, ...budget.env, HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
