@@ -96,11 +96,13 @@ interface Options {
 
 /**
  * The instruction counts' size (instructions.ts): windows of each transport, calls in each. A
- * window's calls are enough that the scavenges falling in it are a steady share of its count;
- * the 1,000-room grid's answers cost ~150M instructions each, so a few make a window.
+ * window's calls are enough that the scavenges falling in it are a steady share of its count.
+ * A 1,000-room grid's answer costs ~135M instructions, and a full collection, which falls on one
+ * call in a few, tens of millions more: in windows of three calls (round ten's full run) the A/A
+ * control read from 96% to 115% of REST from one run to the next, so the grid takes more, longer
+ * windows (a grid call takes about a second under callgrind).
  */
-const COUNTS = { quick: { windows: 2, calls: 30 }, full: { windows: 5, calls: 500 } };
-const GRID_CALLS_PER_WINDOW = 3;
+const COUNTS = { quick: { windows: 2, calls: 30 }, full: { windows: 5, calls: 500 }, grid: { windows: 9, calls: 10 } };
 
 /** The scale's scenarios that compare transports: every transport of an operation measured over more than REST. */
 const transportFamilies = (scenarios: ScenarioName[]) => {
@@ -298,8 +300,8 @@ async function run(options: Options): Promise<void> {
         if (counting && compared.length > 0) {
           log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: instructions per call of ${compared.join(', ')}`);
           const context = { seeded, ranges, lanes: 1, pass: 0 };
-          const calls = scale.oneAnswerAtATime ? GRID_CALLS_PER_WINDOW : countSize.calls;
-          counts.push(...(await countInstructions({ context, driver, scenarios: compared, calls, windows: countSize.windows, connections, serverDir, log })));
+          const { calls, windows } = scale.oneAnswerAtATime ? COUNTS.grid : countSize;
+          counts.push(...(await countInstructions({ context, driver, scenarios: compared, calls, windows, connections, serverDir, log })));
         }
         if (scale.scenarios.includes('availability')) plans.push(await availabilityPlan(seeded, driver));
       } finally {
@@ -325,7 +327,7 @@ async function run(options: Options): Promise<void> {
     ].join('; '),
     'seconds per scenario': duration,
     'instruction counts': counting
-      ? `callgrind, ${countSize.windows} windows per transport of ${countSize.calls} calls (${GRID_CALLS_PER_WINDOW} on the 1,000-room grid)`
+      ? `callgrind, ${countSize.windows} windows per transport of ${countSize.calls} calls${gridScales.length > 0 ? ` (${COUNTS.grid.windows} of ${COUNTS.grid.calls} on the 1,000-room grid)` : ''}`
       : options.instructions
         ? 'none: valgrind was not found, so the transports are judged on throughput'
         : 'none (--no-instructions): the transports are judged on throughput',
