@@ -71,11 +71,15 @@ export function pairedShare(row: Row, against: Row): { share: number; rounds: nu
   return { share: pairedRatio(mine, theirs), rounds: mine.length };
 }
 
+type Scale = Pick<Row, 'driver' | 'rooms' | 'bookings'>;
+/** Whether two measurements, a row or an instruction count, are of the same driver and seeded scale. */
+export const sameScale = (a: Scale, b: Scale) => a.driver === b.driver && a.rooms === b.rooms && a.bookings === b.bookings;
+
 /** The REST row of a row's operation, scale and driver; none for REST's own rows and rows of no operation. */
 export function restRowOf(row: Row, rows: Row[]): Row | undefined {
   if (row.scenario === 'ceiling' || row.scenario === UNBUDGETED || isDelivery(row.scenario) || transportOf(row.scenario) === 'REST') return undefined;
   const rest = restOf(row.scenario);
-  return rows.find((r) => r.scenario === rest && r.driver === row.driver && r.rooms === row.rooms && r.bookings === row.bookings);
+  return rows.find((r) => r.scenario === rest && sameScale(r, row));
 }
 
 /** Throughput against the REST row of the same operation, scale and driver, for the other transports' rows. */
@@ -130,7 +134,7 @@ function sessionsGrids(rows: Row[]): string[] {
 export function restCountOf(count: InstructionCount, counts: InstructionCount[]): InstructionCount | undefined {
   if (transportOf(count.scenario) === 'REST') return undefined;
   const rest = restOf(count.scenario);
-  return counts.find((c) => c.scenario === rest && c.driver === count.driver && c.rooms === count.rooms && c.bookings === count.bookings);
+  return counts.find((c) => c.scenario === rest && sameScale(c, count));
 }
 
 const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
