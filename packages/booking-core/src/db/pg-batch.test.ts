@@ -75,6 +75,9 @@ describe.each(testDrivers().filter((driver) => driver === 'postgresql'))('a batc
     await expect(
       inOneRoundTrip(client, [statement('begin'), statement('delete from note where id = ?', 2), statement('insert into note (id, body) values (?, null)', 5)]),
     ).rejects.toMatchObject({ code: '23502' });
+    // The batch settles at the error, before the server's ReadyForQuery is read, so the client's
+    // transaction status may not say so yet; the next statement waits for it, and is refused.
+    await expect(inOneRoundTrip(client, [statement('select 1')])).rejects.toMatchObject({ code: '25P02' });
     expect(client.getTransactionStatus()).toBe('E');
     await inOneRoundTrip(client, [statement('rollback')]);
     expect(await notes()).toHaveLength(2);
