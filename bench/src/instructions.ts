@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { spawnServer } from '@escape-room/test-utils';
 import type { BenchRequest } from './load.js';
+import { withVariant } from './request-plan.js';
 import { inRounds, scenarioRequests, type ScenarioContext, type ScenarioName } from './scenarios.js';
 import { sdkRecorder } from './sdk-capture.js';
 import { serverEnv } from './seed.js';
@@ -63,9 +64,10 @@ export async function canCount(): Promise<boolean> {
 function inOrder(requests: BenchRequest[]): BenchRequest[] {
   return requests.flatMap((request) => {
     if (request.method !== 'GET') throw new Error(`only reads are counted, not ${request.method} ${request.path}`);
-    if (!request.plan) return [request];
-    if (request.plan.kind !== 'pick') throw new Error(`a ${request.plan.kind} plan is not a read`);
-    return request.plan.variants.map((variant) => ({ method: request.method, ...variant, headers: { ...request.headers, ...variant.headers } }));
+    const { plan, ...fixed } = request;
+    if (!plan) return [request];
+    if (plan.kind !== 'pick') throw new Error(`a ${plan.kind} plan is not a read`);
+    return plan.variants.map((variant) => withVariant(fixed, variant));
   });
 }
 

@@ -39,6 +39,11 @@ interface FlowContext {
   bookingId?: string;
 }
 
+/** A request as one of its plan's variants sends it: the variant's path and body, the headers of both. */
+export function withVariant<R extends { headers?: Record<string, string> }>(request: R, variant: Variant): R & Variant {
+  return { ...request, ...variant, headers: { ...request.headers, ...variant.headers } };
+}
+
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const slotsTaken = new Map<string, number>();
@@ -49,7 +54,7 @@ export function setupPlannedRequest(request: PlannedRequest, context: FlowContex
     case 'pick': {
       const variant = plan.variants[Math.floor(Math.random() * plan.variants.length)];
       if (!variant) throw new Error('a pick plan needs at least one variant');
-      return { ...request, ...variant, headers: { ...request.headers, ...variant.headers } };
+      return withVariant(request, variant);
     }
     case 'freshSlot': {
       const taken = slotsTaken.get(plan.series) ?? 0;
