@@ -102,8 +102,9 @@ export interface ScenarioContext {
   /** autocannon worker threads of the run size (1 in-process): holds stripe their slots over them. */
   lanes: number;
   /**
-   * Which of the scale's two passes (0, 1) the requests are for: writes of the second take other
-   * days and guests, since autocannon's worker threads start counting their slots afresh.
+   * Which of the scale's passes the requests are for: the two measured (0, 1) or the warm-up's
+   * (2). Each pass's writes take days and guests of their own, since autocannon's worker
+   * threads start counting their slots afresh.
    */
   pass: number;
   /** Records what the SDK sends for a call (sdk-capture.ts), against this scale's server. */
