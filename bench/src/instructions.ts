@@ -46,8 +46,6 @@ export interface CountOptions {
   scenarios: ScenarioName[];
   calls: number;
   windows: number;
-  /** Concurrent callers, as the throughput load has connections. */
-  connections: number;
   serverDir?: string | undefined;
   log: (text: string) => void;
 }
@@ -71,19 +69,28 @@ function inOrder(requests: BenchRequest[]): BenchRequest[] {
   });
 }
 
-/** Sends exactly `calls` requests of the sequence, in order, from `connections` callers; any answer but a 2xx ends the count. */
-async function drive(url: string, sequence: BenchRequest[], calls: number, connections: number): Promise<void> {
-  let next = 0;
-  const caller = async () => {
-    for (let k = next++; k < calls; k = next++) {
-      const request = sequence[k % sequence.length];
-      if (!request) throw new Error('nothing to send');
-      const response = await fetch(`${url}${request.path}`, { method: request.method, ...(request.headers ? { headers: request.headers } : {}) });
-      await response.arrayBuffer();
-      if (!response.ok) throw new Error(`${request.method} ${request.path} answered ${response.status} while counting`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(connections, calls) }, caller));
+/**
+ * Sends exactly `calls` requests of the sequence, in order, one at a time; any answer but a 2xx
+ * ends the count.
+ *
+ * One at a time, not at the throughput load's concurrency: with 32 callers, how many requests and
+ * database answers each turn of the server's event loop finds ready depends on timing, and a
+ * PostgreSQL call spans several turns. So one path's windows read apart by what the turns happened
+ * to batch: PostgreSQL availability's windows of one transport from 405k to 502k instructions a
+ * call (round eleven), its control from 94.9% to 105.3% of REST from one run to the next. One
+ * call at a time, every call takes the same turns. Counted both ways on one database (round
+ * twelve), REST's six windows read 470k to 567k at 32 callers and 465k to 474k alone, the
+ * control's 472k to 644k and 466k to 472k. The turns a call costs alone are the same on every
+ * transport, so what tells the transports apart stays.
+ */
+async function drive(url: string, sequence: BenchRequest[], calls: number): Promise<void> {
+  for (let k = 0; k < calls; k += 1) {
+    const request = sequence[k % sequence.length];
+    if (!request) throw new Error('nothing to send');
+    const response = await fetch(`${url}${request.path}`, { method: request.method, ...(request.headers ? { headers: request.headers } : {}) });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${request.method} ${request.path} answered ${response.status} while counting`);
+  }
 }
 
 /**
@@ -91,7 +98,7 @@ async function drive(url: string, sequence: BenchRequest[], calls: number, conne
  * `windows` windows of `calls` calls of each, the transports of an operation in turn.
  */
 export async function countInstructions(options: CountOptions): Promise<InstructionCount[]> {
-  const { context, driver, scenarios, calls, windows, connections, serverDir, log } = options;
+  const { context, driver, scenarios, calls, windows, serverDir, log } = options;
   const dir = await mkdtemp(join(tmpdir(), 'bench-callgrind-'));
   const vgdb = `--vgdb-prefix=${join(dir, 'vgdb')}`;
   const out = join(dir, 'callgrind.out');
@@ -131,12 +138,12 @@ export async function countInstructions(options: CountOptions): Promise<Instruct
       for (const scenario of scenarios) sequences.push([scenario, inOrder(await scenarioRequests(scenario, full))]);
       for (const [scenario, sequence] of sequences) {
         log(`${driver}, ${context.seeded.rooms} rooms: warming ${scenario} up under callgrind`);
-        await drive(server.url, sequence, 3 * calls, connections);
+        await drive(server.url, sequence, 3 * calls);
       }
       await dump();
       const counts = new Map<ScenarioName, number[]>(scenarios.map((scenario) => [scenario, []]));
       for (const { scenario, requests } of inRounds(sequences, windows)) {
-        await drive(server.url, requests, calls, connections);
+        await drive(server.url, requests, calls);
         counts.get(scenario)?.push((await dump()) / calls);
       }
       const { rooms, bookings } = context.seeded;

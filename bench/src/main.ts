@@ -307,7 +307,7 @@ async function run(options: Options): Promise<void> {
           log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: instructions per call of ${compared.join(', ')}`);
           const context = { seeded, ranges, lanes: 1, pass: 0 };
           const { calls, windows } = scale.oneAnswerAtATime ? COUNTS.grid : countSize;
-          counts.push(...(await countInstructions({ context, driver, scenarios: compared, calls, windows, connections, serverDir, log })));
+          counts.push(...(await countInstructions({ context, driver, scenarios: compared, calls, windows, serverDir, log })));
         }
         if (scale.scenarios.includes('availability')) plans.push(await availabilityPlan(seeded, driver));
       } finally {
