@@ -17,10 +17,25 @@ import { serverEnv } from './seed.js';
 // Instructions can: callgrind (valgrind) counts what the server's main thread executes, whatever
 // else the machine is doing. The main thread is where a Node server spends its throughput: every
 // request's parsing, routing, procedure, database call (both drivers are called from it) and
-// serialization, and the GC work done there. Left out, on purpose: V8's background threads, whose
-// optimizing compiler runs while code warms up and whose concurrent marking comes in bursts that
-// would fall on one window and not another; and the kernel's side of each request, which is
-// the same one read and one write a response on every transport.
+// serialization. The kernel's side of each request is left out: it is the same one read and one
+// write a response on every transport.
+//
+// The counted server runs V8 on that one thread (COUNTED_V8_OPTIONS), its collections on a fixed
+// schedule, so that what a window counts is what its calls cost, not what the collector's
+// helper threads and its timing-driven heuristics happened to leave it.
+
+/**
+ * V8's options for the counted server. `--single-threaded`: no helper threads, so a collection's
+ * marking and sweeping and the optimizing compiler all run on the main thread, in the count
+ * (left on their own threads, how much of a collection's work fell back to the main thread
+ * varied from window to window). `--predictable-gc-schedule`: the heap grows by fixed steps, not
+ * by how fast the last collections ran, which callgrind's slowdown distorts. Together they took
+ * SQLite's 1,000-room grid, ten calls a window, from 132M-200M instructions a call to
+ * 198M-199M (one window of 36 at 193M, one at 201M; round twelve). The server this counts is
+ * thereby not the one `pnpm start` runs: it does the same work on one thread, its heap sized by
+ * fixed rules, alike for every transport it compares.
+ */
+const COUNTED_V8_OPTIONS = ['--single-threaded', '--predictable-gc-schedule'];
 
 const execute = promisify(execFile);
 
@@ -94,6 +109,40 @@ async function drive(url: string, sequence: BenchRequest[], calls: number): Prom
 }
 
 /**
+ * The server's inspector (node --inspect), used for one thing: a full collection before each
+ * window, so every window's calls start from the same heap and the collections they bring fall
+ * alike. The collection itself is not counted (the counters are zeroed after it). Alone, it did
+ * not steady the grid's windows (141M to 202M instructions a call); with COUNTED_V8_OPTIONS,
+ * they agree.
+ */
+async function connectInspector(logs: string[]): Promise<{ collectGarbage: () => Promise<void>; close: () => void }> {
+  const address = logs.map((line) => /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1]).find((found) => found !== undefined);
+  if (!address) throw new Error(`the counted server printed no inspector address:\n${logs.join('\n')}`);
+  const socket = new WebSocket(address);
+  await new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve, { once: true });
+    socket.addEventListener('error', () => reject(new Error(`could not reach the counted server's inspector at ${address}`)), { once: true });
+  });
+  const answers = new Map<number, (reply: { error?: { message: string } }) => void>();
+  socket.addEventListener('message', (event) => {
+    const reply = JSON.parse(String(event.data)) as { id?: number; error?: { message: string } };
+    if (reply.id !== undefined) answers.get(reply.id)?.(reply);
+  });
+  let sent = 0;
+  const call = (method: string) =>
+    new Promise<void>((resolve, reject) => {
+      const id = (sent += 1);
+      answers.set(id, (reply) => {
+        answers.delete(id);
+        if (reply.error) reject(new Error(`${method}: ${reply.error.message}`));
+        else resolve();
+      });
+      socket.send(JSON.stringify({ id, method }));
+    });
+  return { collectGarbage: () => call('HeapProfiler.collectGarbage'), close: () => socket.close() };
+}
+
+/**
  * Runs the server under callgrind on the seeded database, warms every scenario up, then counts
  * `windows` windows of `calls` calls of each, the transports of an operation in turn.
  */
@@ -108,7 +157,7 @@ export async function countInstructions(options: CountOptions): Promise<Instruct
     // the counts run, and their expiry (an event each) read as 1.2M to 4.9M instructions a call
     // in the windows it fell in (SQLite availability, rounds ten and eleven). Reads never depend
     // on the sweep: a lapsed hold reads `expired` before it.
-    const server = await spawnServer({ ...serverEnv(context.seeded.url), SWEEP_INTERVAL_SECONDS: '0' }, [], {
+    const server = await spawnServer({ ...serverEnv(context.seeded.url), SWEEP_INTERVAL_SECONDS: '0' }, ['--inspect=127.0.0.1:0', ...COUNTED_V8_OPTIONS], {
       serverDir,
       launcher: ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', vgdb, `--callgrind-out-file=${out}`],
     });
@@ -131,6 +180,7 @@ export async function countInstructions(options: CountOptions): Promise<Instruct
         return Number(total);
       };
       await control('--instr=on');
+      const inspector = await connectInspector(server.logs);
 
       const full: ScenarioContext = { ...context, captureSdk: sdkRecorder(server.url) };
       const sequences: [ScenarioName, BenchRequest[]][] = [];
@@ -140,12 +190,14 @@ export async function countInstructions(options: CountOptions): Promise<Instruct
         log(`${driver}, ${context.seeded.rooms} rooms: warming ${scenario} up under callgrind`);
         await drive(server.url, sequence, 3 * calls);
       }
-      await dump();
       const counts = new Map<ScenarioName, number[]>(scenarios.map((scenario) => [scenario, []]));
       for (const { scenario, requests } of inRounds(sequences, windows)) {
+        await inspector.collectGarbage();
+        await control('--zero');
         await drive(server.url, requests, calls);
         counts.get(scenario)?.push((await dump()) / calls);
       }
+      inspector.close();
       const { rooms, bookings } = context.seeded;
       return scenarios.map((scenario) => ({ driver, rooms, bookings, scenario, calls, windows: counts.get(scenario) ?? [] }));
     } finally {
