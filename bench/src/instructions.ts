@@ -19,23 +19,28 @@ import { serverEnv } from './seed.js';
 // request's parsing, routing, procedure, database call (both drivers are called from it) and
 // serialization. The kernel's side of each request is left out: it is the same one read and one
 // write a response on every transport.
-//
-// The counted server runs V8 on that one thread (COUNTED_V8_OPTIONS), its collections on a fixed
-// schedule, so that what a window counts is what its calls cost, not what the collector's
-// helper threads and its timing-driven heuristics happened to leave it.
 
 /**
- * V8's options for the counted server. `--single-threaded`: no helper threads, so a collection's
- * marking and sweeping and the optimizing compiler all run on the main thread, in the count
- * (left on their own threads, how much of a collection's work fell back to the main thread
- * varied from window to window). `--predictable-gc-schedule`: the heap grows by fixed steps, not
- * by how fast the last collections ran, which callgrind's slowdown distorts. Together they took
- * SQLite's 1,000-room grid, ten calls a window, from 132M-200M instructions a call to
- * 198M-199M (one window of 36 at 193M, one at 201M; round twelve). The server this counts is
- * thereby not the one `pnpm start` runs: it does the same work on one thread, its heap sized by
- * fixed rules, alike for every transport it compares.
+ * How the counted server collects garbage, by the size of what a call allocates.
+ *
+ * - `v8`: as `pnpm start` runs it, V8's helper threads left out of the count. For cheap reads
+ *   (tens of kilobytes a call), whose 500-call windows average their collections: SQLite's
+ *   `rooms.list` read 354k to 360k instructions a call in round twelve's first full run.
+ * - `steady`: V8 on the main thread alone (`--single-threaded`: a collection's marking and
+ *   sweeping, and the optimizing compiler, run there, in the count), its heap grown by fixed
+ *   steps rather than by how fast the last collections ran, which callgrind's slowdown distorts
+ *   (`--predictable-gc-schedule`), and each window started from a full collection. For answers
+ *   of megabytes (the 1,000-room grid, 2.7 MB), where one collection more or less moves a
+ *   ten-call window by tens of millions of instructions: the grid's windows read 132M to 200M
+ *   instructions a call as `v8` (SQLite, round twelve's first full run), 195M to 199M as
+ *   `steady` (its second). Cheap reads do not take it: their windows read 650k to 977k as
+ *   `steady` (the same second run), a collection's whole work in some and not others.
+ *
+ * Either way every transport of an operation is counted the same way, which is what the
+ * comparison needs.
  */
-const COUNTED_V8_OPTIONS = ['--single-threaded', '--predictable-gc-schedule'];
+export type CollectorMode = 'v8' | 'steady';
+const STEADY_V8_OPTIONS = ['--single-threaded', '--predictable-gc-schedule'];
 
 const execute = promisify(execFile);
 
@@ -61,6 +66,7 @@ export interface CountOptions {
   scenarios: ScenarioName[];
   calls: number;
   windows: number;
+  collector: CollectorMode;
   serverDir?: string | undefined;
   log: (text: string) => void;
 }
@@ -109,11 +115,9 @@ async function drive(url: string, sequence: BenchRequest[], calls: number): Prom
 }
 
 /**
- * The server's inspector (node --inspect), used for one thing: a full collection before each
- * window, so every window's calls start from the same heap and the collections they bring fall
- * alike. The collection itself is not counted (the counters are zeroed after it). Alone, it did
- * not steady the grid's windows (141M to 202M instructions a call); with COUNTED_V8_OPTIONS,
- * they agree.
+ * The server's inspector (node --inspect), used for one thing: the full collection before each
+ * of a `steady` count's windows. The collection itself is not counted (the counters are zeroed
+ * after it).
  */
 async function connectInspector(logs: string[]): Promise<{ collectGarbage: () => Promise<void>; close: () => void }> {
   const address = logs.map((line) => /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1]).find((found) => found !== undefined);
@@ -147,7 +151,8 @@ async function connectInspector(logs: string[]): Promise<{ collectGarbage: () =>
  * `windows` windows of `calls` calls of each, the transports of an operation in turn.
  */
 export async function countInstructions(options: CountOptions): Promise<InstructionCount[]> {
-  const { context, driver, scenarios, calls, windows, serverDir, log } = options;
+  const { context, driver, scenarios, calls, windows, collector, serverDir, log } = options;
+  const steady = collector === 'steady';
   const dir = await mkdtemp(join(tmpdir(), 'bench-callgrind-'));
   const vgdb = `--vgdb-prefix=${join(dir, 'vgdb')}`;
   const out = join(dir, 'callgrind.out');
@@ -157,7 +162,7 @@ export async function countInstructions(options: CountOptions): Promise<Instruct
     // the counts run, and their expiry (an event each) read as 1.2M to 4.9M instructions a call
     // in the windows it fell in (SQLite availability, rounds ten and eleven). Reads never depend
     // on the sweep: a lapsed hold reads `expired` before it.
-    const server = await spawnServer({ ...serverEnv(context.seeded.url), SWEEP_INTERVAL_SECONDS: '0' }, ['--inspect=127.0.0.1:0', ...COUNTED_V8_OPTIONS], {
+    const server = await spawnServer({ ...serverEnv(context.seeded.url), SWEEP_INTERVAL_SECONDS: '0' }, steady ? ['--inspect=127.0.0.1:0', ...STEADY_V8_OPTIONS] : [], {
       serverDir,
       launcher: ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', vgdb, `--callgrind-out-file=${out}`],
     });
@@ -180,7 +185,7 @@ export async function countInstructions(options: CountOptions): Promise<Instruct
         return Number(total);
       };
       await control('--instr=on');
-      const inspector = await connectInspector(server.logs);
+      const inspector = steady ? await connectInspector(server.logs) : undefined;
 
       const full: ScenarioContext = { ...context, captureSdk: sdkRecorder(server.url) };
       const sequences: [ScenarioName, BenchRequest[]][] = [];
@@ -192,12 +197,12 @@ export async function countInstructions(options: CountOptions): Promise<Instruct
       }
       const counts = new Map<ScenarioName, number[]>(scenarios.map((scenario) => [scenario, []]));
       for (const { scenario, requests } of inRounds(sequences, windows)) {
-        await inspector.collectGarbage();
+        await inspector?.collectGarbage();
         await control('--zero');
         await drive(server.url, requests, calls);
         counts.get(scenario)?.push((await dump()) / calls);
       }
-      inspector.close();
+      inspector?.close();
       const { rooms, bookings } = context.seeded;
       return scenarios.map((scenario) => ({ driver, rooms, bookings, scenario, calls, windows: counts.get(scenario) ?? [] }));
     } finally {

@@ -7,7 +7,7 @@ import { spawnServer } from '@escape-room/test-utils';
 import { startCeiling } from './ceiling.js';
 import { runDelivery } from './delivery.js';
 import { evaluate } from './evaluate.js';
-import { canCount, countInstructions, type InstructionCount } from './instructions.js';
+import { canCount, countInstructions, type CollectorMode, type InstructionCount } from './instructions.js';
 import { mergeLoads, runLoad, type BenchRequest, type LoadResult } from './load.js';
 import { UNBUDGETED, textTable, writeReport, type Row } from './report.js';
 import {
@@ -100,9 +100,14 @@ interface Options {
  * A 1,000-room grid's answer costs ~135M instructions, and a full collection, which falls on one
  * call in a few, tens of millions more: in windows of three calls (round ten's full run) the A/A
  * control read from 96% to 115% of REST from one run to the next, so the grid takes more, longer
- * windows (a grid call takes about a second under callgrind).
+ * windows (a grid call takes about a second under callgrind), counted with V8 steady (see
+ * CollectorMode).
  */
-const COUNTS = { quick: { windows: 2, calls: 30 }, full: { windows: 5, calls: 500 }, grid: { windows: 9, calls: 10 } };
+const COUNTS: Record<'quick' | 'full' | 'grid', { windows: number; calls: number; collector: CollectorMode }> = {
+  quick: { windows: 2, calls: 30, collector: 'v8' },
+  full: { windows: 5, calls: 500, collector: 'v8' },
+  grid: { windows: 9, calls: 10, collector: 'steady' },
+};
 
 /** The scale's scenarios that compare transports: every transport of an operation measured over more than REST. */
 const transportFamilies = (scenarios: ScenarioName[]) => {
@@ -306,8 +311,8 @@ async function run(options: Options): Promise<void> {
         if (counting && compared.length > 0) {
           log(`${driver}, ${scale.rooms} rooms, ${scale.bookings} bookings: instructions per call of ${compared.join(', ')}`);
           const context = { seeded, ranges, lanes: 1, pass: 0 };
-          const { calls, windows } = scale.oneAnswerAtATime ? COUNTS.grid : countSize;
-          counts.push(...(await countInstructions({ context, driver, scenarios: compared, calls, windows, serverDir, log })));
+          const { calls, windows, collector } = scale.oneAnswerAtATime ? COUNTS.grid : countSize;
+          counts.push(...(await countInstructions({ context, driver, scenarios: compared, calls, windows, collector, serverDir, log })));
         }
         if (scale.scenarios.includes('availability')) plans.push(await availabilityPlan(seeded, driver));
       } finally {
@@ -333,7 +338,7 @@ async function run(options: Options): Promise<void> {
     ].join('; '),
     'seconds per scenario': duration,
     'instruction counts': counting
-      ? `callgrind, ${countSize.windows} windows per transport of ${countSize.calls} calls${gridScales.length > 0 ? ` (${COUNTS.grid.windows} of ${COUNTS.grid.calls} on the 1,000-room grid)` : ''}`
+      ? `callgrind, one call at a time, ${countSize.windows} windows per transport of ${countSize.calls} calls${gridScales.length > 0 ? ` (${COUNTS.grid.windows} of ${COUNTS.grid.calls} on the 1,000-room grid, V8 steady: single-threaded, from a collected heap)` : ''}`
       : options.instructions
         ? 'none: valgrind was not found, so the transports are judged on throughput'
         : 'none (--no-instructions): the transports are judged on throughput',
