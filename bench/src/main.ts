@@ -338,7 +338,7 @@ async function run(options: Options): Promise<void> {
     ].join('; '),
     'seconds per scenario': duration,
     'instruction counts': counting
-      ? `callgrind, one call at a time, ${countSize.windows} windows per transport of ${countSize.calls} calls${gridScales.length > 0 ? ` (${COUNTS.grid.windows} of ${COUNTS.grid.calls} on the 1,000-room grid, V8 steady: single-threaded, from a collected heap)` : ''}`
+      ? `callgrind, one call at a time, ${countSize.windows} windows per transport of ${countSize.calls} calls, collector ${countSize.collector}${gridScales.length > 0 ? ` (${COUNTS.grid.windows} of ${COUNTS.grid.calls}, collector ${COUNTS.grid.collector}, on the 1,000-room grid)` : ''}`
       : options.instructions
         ? 'none: valgrind was not found, so the transports are judged on throughput'
         : 'none (--no-instructions): the transports are judged on throughput',
