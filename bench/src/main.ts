@@ -97,11 +97,11 @@ interface Options {
 /**
  * The instruction counts' size (instructions.ts): windows of each transport, calls in each. A
  * window's calls are enough that the scavenges falling in it are a steady share of its count.
- * A 1,000-room grid's answer costs ~135M instructions, and a full collection, which falls on one
- * call in a few, tens of millions more: in windows of three calls (round ten's full run) the A/A
- * control read from 96% to 115% of REST from one run to the next, so the grid takes more, longer
- * windows (a grid call takes about a second under callgrind), counted with V8 steady (see
- * CollectorMode).
+ * A 1,000-room grid's answer costs ~135M instructions (V8's helper threads left out), and a
+ * full collection, which falls on one call in a few, tens of millions more: in windows of three
+ * calls (round ten's full run) the A/A control read from 96% to 115% of REST from one run to the
+ * next, so the grid takes more, longer windows (a grid call takes about a second under
+ * callgrind), counted with V8 steady (see CollectorMode).
  */
 const COUNTS: Record<'quick' | 'full' | 'grid', { windows: number; calls: number; collector: CollectorMode }> = {
   quick: { windows: 2, calls: 30, collector: 'v8' },

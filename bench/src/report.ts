@@ -164,10 +164,9 @@ function instructionTable(counts: InstructionCount[]): string[] {
     '',
     "What each call cost the server's main thread, in instructions: the same build run under valgrind's callgrind on the same",
     'database after the throughput runs, one call at a time, with the collector the meta names (CollectorMode in instructions.ts).',
-    "A count, not a time, so a shared machine's noise does not move it. An",
-    "operation's transports ran in turn, window by window, after every one was warmed up; `x REST` is the median, over the windows,",
-    "of a row's count against REST's in the same window (above 1 costs more). The transports' targets are judged on these counts",
-    '(evaluate.ts).',
+    "A count, not a time, so a shared machine's noise does not move it. An operation's transports ran in turn, window by window,",
+    "after every one was warmed up; `x REST` is the median, over the windows, of a row's count against REST's in the same window",
+    "(above 1 costs more). The transports' targets are judged on these counts (evaluate.ts).",
     '',
   ];
 }
