@@ -6,10 +6,11 @@ import { DEFAULT_VENUE, SessionsOutput, type SessionsPage } from '@escape-room/b
 import { buildServer } from '../app.js';
 import { loadConfig } from '../config.js';
 
-// The sessions grid's output is not parsed by tRPC (its meta says `trustOutput`, see the api's
-// output-trust.ts): what the service builds goes on the wire. A server with CHECK_OUTPUTS, as the
-// end-to-end suites start it, refuses to send such an answer unless it is exactly what the schema
-// describes. Other operations keep tRPC's parse. A fixed service makes the outputs what each test says.
+// Some operations' outputs are not parsed by tRPC (their meta says `trustOutput`, see the api's
+// output-trust.ts): the sessions grid, the example here, and the rooms' reads. What the service
+// builds goes on the wire. A server with CHECK_OUTPUTS, as the end-to-end suites start it, refuses
+// to send such an answer unless it is exactly what the schema describes. Other operations keep
+// tRPC's parse. A fixed service makes the outputs what each test says.
 
 const PAGE: SessionsPage = {
   timezone: 'Europe/Paris',

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HoldInput } from '../contract/bookings.js';
+import { UpdateRoomInput } from '../contract/admin.js';
+import { AvailabilityOutput, HoldInput } from '../contract/bookings.js';
+import { GetRoomOutput, ListRoomsOutput } from '../contract/rooms.js';
+import { ScheduleSchema } from '../contract/schedule.js';
 import { ManualClock } from '../domain/clock.js';
 import { BookingError } from '../domain/errors.js';
 import type { Database } from '../db/orm.js';
@@ -80,6 +83,32 @@ describe('rooms', () => {
 
   it('answers ROOM_NOT_FOUND for an unknown room', async () => {
     expect(await codeOf(service.getRoom(999))).toBe('ROOM_NOT_FOUND');
+  });
+
+  it('answers rooms exactly as the contract describes them: nothing to strip, default or coerce', async () => {
+    // The API sends these answers without parsing them (the procedures' `trustOutput`): a room with
+    // every term set (tiers, per-player price, party limits, a reset, a schedule) must parse to itself.
+    await service.updateRoom(
+      UpdateRoomInput.parse({
+        room_id: 3,
+        price: 30.25,
+        price_per: 'player',
+        price_tiers: [{ min_players: 5, price: 27.5 }],
+        min_players: 2,
+        max_players: 8,
+        buffer_minutes: 15,
+      }),
+    );
+    await service.setSchedule(4, ScheduleSchema.parse({ session_minutes: 60, weekly: { sat: { open: '10:00', close: '22:00' } } }));
+    const rooms = await service.listRooms();
+    expect(rooms[2]).toMatchObject({ price_per: 'player', price_tiers: [{ min_players: 5, price: 27.5 }], max_players: 8, buffer_minutes: 15 });
+    expect(rooms[3]).toMatchObject({ scheduled: true });
+    expect(ListRoomsOutput.parse({ rooms })).toStrictEqual({ rooms });
+    const room = await service.getRoom(3);
+    expect(GetRoomOutput.parse({ room })).toStrictEqual({ room });
+    const free = await service.availableRooms({ start_date: T0 + 24 * HOUR, end_date: T0 + 25 * HOUR });
+    expect(free).toHaveLength(10);
+    expect(AvailabilityOutput.parse({ rooms: free })).toStrictEqual({ rooms: free });
   });
 });
 
