@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate.js';
 import type { InstructionCount } from './instructions.js';
-import { UNBUDGETED, type Row } from './report.js';
+import { QUEUE_FLOOR, UNBUDGETED, type Row } from './report.js';
 
 const row = (over: Partial<Row> & Pick<Row, 'scenario'>): Row => ({
   driver: 'sqlite',
@@ -138,6 +138,16 @@ describe('evaluate', () => {
     const within = [row({ scenario: 'availability', peakRssMb: 199 }), row({ scenario: UNBUDGETED, peakRssMb: 390 })];
     expect(verdict(within, 'server RSS < 200 MB')).toBe(true);
     expect(verdict([...within, row({ scenario: 'rooms-trpc', peakRssMb: 200 })], 'server RSS < 200 MB')).toBe(false);
+  });
+
+  it("sets availability's p99 beside its queue floor, which it does not judge and which compares with no transport", () => {
+    const availability = row({ scenario: 'availability', p99: 18.4, serverCpuMs: 2400 });
+    const floor = row({ driver: 'node:http', bookings: 0, scenario: QUEUE_FLOOR, p99: 17.9, serverCpuMs: 2384 });
+    const checks = evaluate([availability, floor]);
+    const [p99] = checks.filter((c) => c.target.includes('p99 < 15 ms'));
+    expect(p99).toEqual({ target: expect.any(String), measured: '18.40 ms; bare node:http as slow per answer (298 µs against 300): 17.90 ms', pass: false });
+    expect(checks.map((c) => c.target).join('\n')).not.toContain(QUEUE_FLOOR);
+    expect(verdict([availability, floor], 'zero 5xx')).toBe(true);
   });
 
   it('fails a contention run with a double booking', () => {

@@ -1,6 +1,7 @@
 import type { InstructionCount } from './instructions.js';
+import { cpuUsPerAnswer } from './load.js';
 import type { Check, Row } from './report.js';
-import { UNBUDGETED, median, pairedRatio, pairedShare, restCountOf, restRowOf, rowLabel, rps, sameScale } from './report.js';
+import { QUEUE_FLOOR, UNBUDGETED, median, pairedRatio, pairedShare, restCountOf, restRowOf, rowLabel, rps, sameScale } from './report.js';
 import { transportOf, type ScenarioName } from './scenarios.js';
 import { SESSIONS_PER_DAY } from './seed.js';
 
@@ -23,13 +24,14 @@ export const TARGETS = {
 };
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+const cpuPerAnswer = (row: Row) => cpuUsPerAnswer(row)?.toFixed(0) ?? '-';
 const where = (row: Row) => `${row.driver}, ${row.rooms} rooms, ${row.bookings.toLocaleString('en')}`;
 const fiveHundreds = (row: Row) =>
   Object.entries(row.statuses)
     .filter(([status]) => Number(status) >= 500)
     .reduce((n, [, count]) => n + count, 0);
 type ScenarioRow = Row & { scenario: ScenarioName };
-const isScenario = (row: Row): row is ScenarioRow => row.scenario !== 'ceiling' && row.scenario !== UNBUDGETED;
+const isScenario = (row: Row): row is ScenarioRow => row.scenario !== 'ceiling' && row.scenario !== UNBUDGETED && row.scenario !== QUEUE_FLOOR;
 
 /**
  * tRPC and the SDK's batch link serve at least what REST serves for the same procedure, in the
@@ -90,7 +92,10 @@ function shareChecks(rows: Row[]): Check[] {
   const sqlite = rows.filter((r) => r.driver === 'sqlite');
   for (const a of sqlite.filter((r) => r.scenario === 'availability' && r.rooms === 10 && r.bookings === 100_000)) {
     checks.push({ target: `${rowLabel(a)} (${where(a)}): >= ${percent(TARGETS.availabilityShare)} of ceiling`, measured: percent(a.ratio), pass: a.ratio >= TARGETS.availabilityShare });
-    checks.push({ target: `${rowLabel(a)} (${where(a)}): p99 < ${TARGETS.availabilityP99Ms} ms`, measured: `${a.p99.toFixed(2)} ms`, pass: a.p99 < TARGETS.availabilityP99Ms });
+    // The queue floor says how much of the p99 is the machine's queue at this CPU per answer: it is not judged.
+    const floor = rows.find((r) => r.scenario === QUEUE_FLOOR && r.rooms === a.rooms);
+    const queue = floor ? `; bare node:http as slow per answer (${cpuPerAnswer(floor)} µs against ${cpuPerAnswer(a)}): ${floor.p99.toFixed(2)} ms` : '';
+    checks.push({ target: `${rowLabel(a)} (${where(a)}): p99 < ${TARGETS.availabilityP99Ms} ms`, measured: `${a.p99.toFixed(2)} ms${queue}`, pass: a.p99 < TARGETS.availabilityP99Ms });
   }
   for (const s of sqlite.filter((r) => r.scenario === 'sessions' && r.rooms === 10 && r.bookings === 100_000)) {
     checks.push({ target: `${rowLabel(s)}, one day (${where(s)}): >= ${percent(TARGETS.sessionsTenRoomsShare)} of ceiling`, measured: percent(s.ratio), pass: s.ratio >= TARGETS.sessionsTenRoomsShare });

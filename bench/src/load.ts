@@ -49,6 +49,10 @@ export interface LoadResult {
   serverCpuMs: number | null;
 }
 
+/** The server's CPU time per response, in microseconds (LoadResult.serverCpuMs); null without it. */
+export const cpuUsPerAnswer = (result: LoadResult): number | null =>
+  result.serverCpuMs === null || result.total === 0 ? null : (result.serverCpuMs * 1000) / result.total;
+
 /**
  * How often autocannon counts: a run ends at its first count past its duration, so with the
  * default second a half-second round (inRounds in scenarios.ts) would run for a whole one.

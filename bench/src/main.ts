@@ -8,8 +8,9 @@ import { startCeiling } from './ceiling.js';
 import { runDelivery } from './delivery.js';
 import { evaluate } from './evaluate.js';
 import { canCount, countInstructions, type CollectorMode, type InstructionCount } from './instructions.js';
-import { mergeLoads, runLoad, type BenchRequest, type LoadResult } from './load.js';
-import { UNBUDGETED, textTable, writeReport, type Row } from './report.js';
+import { cpuUsPerAnswer, mergeLoads, runLoad, type BenchRequest, type LoadResult } from './load.js';
+import { queueFloor } from './queue-floor.js';
+import { QUEUE_FLOOR, UNBUDGETED, sameScale, textTable, writeReport, type Row } from './report.js';
 import {
   availabilityRanges,
   contentionSlot,
@@ -36,6 +37,8 @@ interface Scale {
   scenarios: ScenarioName[];
   /** Also run availability on a server without the start script's heap flags (SQLite only). */
   measureHeapBudget?: boolean;
+  /** Also measure availability's queue floor: bare node:http at the CPU per answer REST availability took (SQLite only; queue-floor.ts). */
+  measureQueueFloor?: boolean;
   /**
    * The run size's gridConnections for this scale, its ceiling included, instead of its connections.
    * The 1,000-room sessions grid is a 2.7 MB answer of ~100 ms: at 32 connections p50 is queueing
@@ -51,7 +54,7 @@ const READS_BY_TRANSPORT: ScenarioName[] = ['rooms', 'rooms-trpc', 'rooms-sdk', 
 const SESSIONS_BY_TRANSPORT: ScenarioName[] = ['sessions', 'sessions-trpc', 'sessions-sdk', 'sessions-again'];
 
 const QUICK: Scale[] = [
-  { rooms: 10, bookings: 10_000, scenarios: [...READS_BY_TRANSPORT, 'hold', 'flow', 'contention'], measureHeapBudget: true },
+  { rooms: 10, bookings: 10_000, scenarios: [...READS_BY_TRANSPORT, 'hold', 'flow', 'contention'], measureHeapBudget: true, measureQueueFloor: true },
   { rooms: 10, bookings: 1_000, layout: 'sessions', scenarios: SESSIONS_BY_TRANSPORT, halfDuration: true },
 ];
 /**
@@ -61,7 +64,7 @@ const QUICK: Scale[] = [
  * holds, the largest RSS); one day's sessions over 10 rooms at 100k and over 1,000 rooms at 1M.
  */
 const FULL: Scale[] = [
-  { rooms: 10, bookings: 100_000, scenarios: [...READS_BY_TRANSPORT, 'hold', 'flow', 'contention'], measureHeapBudget: true },
+  { rooms: 10, bookings: 100_000, scenarios: [...READS_BY_TRANSPORT, 'hold', 'flow', 'contention'], measureHeapBudget: true, measureQueueFloor: true },
   { rooms: 10, bookings: 1_000_000, scenarios: ['availability', 'hold'] },
   { rooms: 1000, bookings: 100_000, scenarios: ['availability', 'hold'] },
   { rooms: 10, bookings: 100_000, layout: 'sessions', scenarios: SESSIONS_BY_TRANSPORT },
@@ -243,11 +246,12 @@ async function run(options: Options): Promise<void> {
         const kind = ceilingKind(scale);
         let ceilingServer: Awaited<ReturnType<typeof startCeiling>> | undefined;
         let ceiling: LoadResult | undefined;
+        let sample = '';
         try {
           const middle = new Date((seeded.from + seeded.to) / 2).toISOString();
           const path =
             kind === 'sessions' ? sessionsPath(seeded) : `/api/v1/availability?start_date=${middle}&end_date=${new Date(Date.parse(middle) + 3_600_000).toISOString()}`;
-          const sample = await (await fetch(`${server.url}${path}`)).text();
+          sample = await (await fetch(`${server.url}${path}`)).text();
           ceilingServer = await startCeiling(sample);
           log(`ceiling: ${scale.rooms} rooms' ${kind} JSON (${sample.length} bytes) from memory`);
           const plan = async (pass: number) => {
@@ -306,6 +310,14 @@ async function run(options: Options): Promise<void> {
           } finally {
             await unbudgeted.stop();
           }
+        }
+        const availability = rows.find((r) => r.scenario === 'availability' && sameScale(r, { driver, rooms: scale.rooms, bookings: scale.bookings }));
+        const cpuUs = availability && cpuUsPerAnswer(availability);
+        if (scale.measureQueueFloor && driver === 'sqlite' && cpuUs) {
+          // The machine's queue at availability's cost: the same JSON from bare node:http, as slow per answer.
+          log(`node:http, ${scale.rooms} rooms: ${QUEUE_FLOOR} (${cpuUs.toFixed(0)} µs of CPU per answer)`);
+          const result = await queueFloor(sample, cpuUs, load, seconds);
+          rows.push({ driver: 'node:http', rooms: scale.rooms, bookings: 0, scenario: QUEUE_FLOOR, ratio: result.requestsPerSecond / ceiling.requestsPerSecond, ...result });
         }
         const compared = transportFamilies(scale.scenarios);
         if (counting && compared.length > 0) {

@@ -1,18 +1,20 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LoadResult } from './load.js';
+import { cpuUsPerAnswer, type LoadResult } from './load.js';
 import type { DeliveryScenario } from './delivery.js';
 import type { InstructionCount } from './instructions.js';
 import { restOf, scenarioLabel, transportOf, type ScenarioName } from './scenarios.js';
 
 export const UNBUDGETED = 'availability, no heap budget';
+/** Bare node:http spending REST availability's CPU on every answer (queue-floor.ts). */
+export const QUEUE_FLOOR = "queue floor (availability's CPU)";
 
 export interface Row extends LoadResult {
   driver: string;
   rooms: number;
   bookings: number;
   /** `availability, no heap budget`: the same load on a server started without the start script's heap flags. */
-  scenario: ScenarioName | 'ceiling' | typeof UNBUDGETED | DeliveryScenario;
+  scenario: ScenarioName | 'ceiling' | typeof UNBUDGETED | typeof QUEUE_FLOOR | DeliveryScenario;
   /** Ceilings only: the JSON it serves, one availability answer or one day's sessions grid. */
   ceilingOf?: 'availability' | 'sessions';
   /** Throughput as a share of the bare node:http ceiling (of the same JSON) measured in the same run. */
@@ -44,7 +46,7 @@ export const rps = (n: number) => n.toFixed(n < 100 ? 1 : 0);
 /** The row's name in reports: the operation and the path it took, e.g. `rooms.list (SDK batch)`. */
 export function rowLabel(row: Row): string {
   if (row.scenario === 'ceiling') return row.ceilingOf === 'sessions' ? 'ceiling (sessions JSON)' : 'ceiling';
-  if (row.scenario === UNBUDGETED || isDelivery(row.scenario)) return row.scenario;
+  if (row.scenario === UNBUDGETED || row.scenario === QUEUE_FLOOR || isDelivery(row.scenario)) return row.scenario;
   return scenarioLabel(row.scenario);
 }
 
@@ -77,7 +79,7 @@ export const sameScale = (a: Scale, b: Scale) => a.driver === b.driver && a.room
 
 /** The REST row of a row's operation, scale and driver; none for REST's own rows and rows of no operation. */
 export function restRowOf(row: Row, rows: Row[]): Row | undefined {
-  if (row.scenario === 'ceiling' || row.scenario === UNBUDGETED || isDelivery(row.scenario) || transportOf(row.scenario) === 'REST') return undefined;
+  if (row.scenario === 'ceiling' || row.scenario === UNBUDGETED || row.scenario === QUEUE_FLOOR || isDelivery(row.scenario) || transportOf(row.scenario) === 'REST') return undefined;
   const rest = restOf(row.scenario);
   return rows.find((r) => r.scenario === rest && sameScale(r, row));
 }
@@ -100,7 +102,7 @@ function columns(row: Row, rows: Row[]): string[] {
     fmt(row.p50, 2),
     fmt(row.p95, 2),
     fmt(row.p99, 2),
-    row.serverCpuMs === null || row.total === 0 ? '-' : fmt((row.serverCpuMs * 1000) / row.total, 0),
+    fmt(cpuUsPerAnswer(row), 0),
     String(row.non2xx),
     String(row.errors),
     String(Object.entries(row.statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0)),
@@ -187,6 +189,9 @@ function markdown(rows: Row[], checks: Check[], meta: Record<string, unknown>, p
     'same operation and scale, round by round (the median of its rounds\' ratios). Availability draws its ranges from one set shared by all.',
     '`server CPU µs` is the server process\'s CPU time (user and system, from /proc) over the load, per response: less moved by a',
     'shared machine\'s noise than throughput, it compares the transports\' own cost.',
+    `\`${QUEUE_FLOOR}\`: bare node:http sending the availability JSON after a busy wait that makes its CPU per answer REST`,
+    'availability\'s (queue-floor.ts): the latency any server of that cost reads on this machine at these connections, its queue.',
+    'Shown beside availability\'s p99, not judged.',
     '',
     ...instructionTable(counts),
     ...(sdkRequests.length > 0 ? ['## What the SDK sends (replayed by the SDK batch rows)', '', ...sdkRequests.map((r) => `- \`${r}\``), ''] : []),
