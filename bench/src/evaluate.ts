@@ -1,7 +1,7 @@
 import type { InstructionCount } from './instructions.js';
 import { cpuUsPerAnswer } from './load.js';
 import type { Check, Row } from './report.js';
-import { QUEUE_FLOOR, UNBUDGETED, median, pairedRatio, pairedShare, restCountOf, restRowOf, rowLabel, rps, sameScale } from './report.js';
+import { QUEUE_FLOOR, UNBUDGETED, isOperationRow, median, pairedRatio, pairedShare, restCountOf, restRowOf, rowLabel, rps, sameScale } from './report.js';
 import { transportOf, type ScenarioName } from './scenarios.js';
 import { SESSIONS_PER_DAY } from './seed.js';
 
@@ -31,7 +31,6 @@ const fiveHundreds = (row: Row) =>
     .filter(([status]) => Number(status) >= 500)
     .reduce((n, [, count]) => n + count, 0);
 type ScenarioRow = Row & { scenario: ScenarioName };
-const isScenario = (row: Row): row is ScenarioRow => row.scenario !== 'ceiling' && row.scenario !== UNBUDGETED && row.scenario !== QUEUE_FLOOR;
 
 /**
  * tRPC and the SDK's batch link serve at least what REST serves for the same procedure, in the
@@ -62,7 +61,7 @@ function transportChecks(rows: Row[], counts: InstructionCount[]): Check[] {
     transportOf(row.scenario) === 'REST, again'
       ? `${rowLabel(row)} within ${percent(resolution)} of ${rowLabel(rest)} ${by}: the measure resolves ${percent(resolution)} (${where(rest)})`
       : `${rowLabel(row)} >= ${rowLabel(rest)} ${by}, to the measure's resolution (${where(rest)})`;
-  for (const peer of rows.filter(isScenario)) {
+  for (const peer of rows.filter(isOperationRow)) {
     const rest = restRowOf(peer, rows);
     if (!rest) continue;
     const { share, rounds } = pairedShare(peer, rest);

@@ -39,6 +39,10 @@ export interface Check {
 
 const isDelivery = (scenario: Row['scenario']): scenario is DeliveryScenario => scenario.startsWith('delivery');
 
+/** A row of an operation over a transport; not a ceiling, the unbudgeted run, the queue floor or delivery. */
+export const isOperationRow = (row: Row): row is Row & { scenario: ScenarioName } =>
+  row.scenario !== 'ceiling' && row.scenario !== UNBUDGETED && row.scenario !== QUEUE_FLOOR && !isDelivery(row.scenario);
+
 const fmt = (n: number | null, digits = 1) => (n === null ? '-' : n.toFixed(digits));
 /** Requests per second: whole below 100 hides a 1,000-room grid's 1.4 against 0.6. */
 export const rps = (n: number) => n.toFixed(n < 100 ? 1 : 0);
@@ -46,8 +50,7 @@ export const rps = (n: number) => n.toFixed(n < 100 ? 1 : 0);
 /** The row's name in reports: the operation and the path it took, e.g. `rooms.list (SDK batch)`. */
 export function rowLabel(row: Row): string {
   if (row.scenario === 'ceiling') return row.ceilingOf === 'sessions' ? 'ceiling (sessions JSON)' : 'ceiling';
-  if (row.scenario === UNBUDGETED || row.scenario === QUEUE_FLOOR || isDelivery(row.scenario)) return row.scenario;
-  return scenarioLabel(row.scenario);
+  return isOperationRow(row) ? scenarioLabel(row.scenario) : row.scenario;
 }
 
 export const median = (values: number[]) => {
@@ -79,7 +82,7 @@ export const sameScale = (a: Scale, b: Scale) => a.driver === b.driver && a.room
 
 /** The REST row of a row's operation, scale and driver; none for REST's own rows and rows of no operation. */
 export function restRowOf(row: Row, rows: Row[]): Row | undefined {
-  if (row.scenario === 'ceiling' || row.scenario === UNBUDGETED || row.scenario === QUEUE_FLOOR || isDelivery(row.scenario) || transportOf(row.scenario) === 'REST') return undefined;
+  if (!isOperationRow(row) || transportOf(row.scenario) === 'REST') return undefined;
   const rest = restOf(row.scenario);
   return rows.find((r) => r.scenario === rest && sameScale(r, row));
 }
